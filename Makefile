@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vfio-conform: `make` builds the runner; see README.md for the main targets.
+
+BUILD		:= build
+KVER		:= 6.12
+KSRC_TAR	:= /usr/src/linux-source-$(KVER).tar.xz
+KSRC		:= $(BUILD)/linux-source-$(KVER)
+KSRC_STAMP	:= $(KSRC)/.vfconform-unpacked
+UAPI		:= $(BUILD)/uapi
+UAPI_STAMP	:= $(UAPI)/.stamp
+VFCONFORM	:= $(BUILD)/vfconform
+VFCONFORM_GUEST	:= $(BUILD)/guest/vfconform
+FIXTURES	:= fixtures/kernel-$(KVER)
+
+CC		?= gcc
+WARN		:= -Wall -Wextra -Wno-sign-compare -Wno-missing-field-initializers
+CFLAGS		?= -O2 -g
+VF_CFLAGS	:= -std=c11 $(WARN) -I$(UAPI)/include -Iharness
+HOST_LIBS	:= -ljansson -lcap
+CHECK_LIBS	:= $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+HARNESS_SRC	:= $(wildcard harness/*.c)
+HARNESS_LIB	:= $(filter-out harness/main.c,$(HARNESS_SRC))
+HOST_OBJ	:= $(HARNESS_SRC:%.c=$(BUILD)/host/%.o)
+HOST_LIB_OBJ	:= $(HARNESS_LIB:%.c=$(BUILD)/host/%.o)
+GUEST_OBJ	:= $(HARNESS_SRC:%.c=$(BUILD)/guest/%.o)
+TEST_SRC	:= $(wildcard tests/check_*.c)
+TEST_BIN	:= $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps guest unit-tests check report clean
+all: $(VFCONFORM)
+
+deps:
+	@bash .ci/install-deps
+
+# The reference kernel's source: Debian's linux-source package, unpacked once.
+$(KSRC_STAMP): | deps
+	@mkdir -p $(BUILD)
+	@echo "  UNPACK  $(KSRC_TAR)"
+	@rm -rf $(KSRC)
+	@tar -xf $(KSRC_TAR) -C $(BUILD)
+	@touch $@
+
+# uAPI headers of the kernel under test, not the older ones in /usr/include.
+$(UAPI_STAMP): $(KSRC_STAMP)
+	@echo "  HDRINST $(UAPI)"
+	@$(MAKE) -s -C $(KSRC) O=$(CURDIR)/$(BUILD)/uapi-obj \
+		INSTALL_HDR_PATH=$(CURDIR)/$(UAPI) headers_install
+	@touch $@
+
+$(BUILD)/host/%.o: %.c $(wildcard harness/*.h) $(UAPI_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) $(VF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guest/%.o: %.c $(wildcard harness/*.h) $(UAPI_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) -O2 $(VF_CFLAGS) -c -o $@ $<
+
+$(VFCONFORM): $(HOST_OBJ)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(HOST_LIBS)
+
+# The guest has no libraries: link statically against Debian's .a files.
+guest: $(VFCONFORM_GUEST)
+$(VFCONFORM_GUEST): $(GUEST_OBJ)
+	@echo "  LD      $@ (static)"
+	@$(CC) -static -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(HOST_LIB_OBJ) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) $(VF_CFLAGS) -Itests -o $@ $< $(HOST_LIB_OBJ) $(HOST_LIBS) $(CHECK_LIBS)
+
+unit-tests: $(TEST_BIN) $(VFCONFORM)
+	@bash tests/run-unit.sh $(TEST_BIN)
+
+-include ref-kernel/kernel.mk
+
+# Everything: unit tests, then the kernel tier against the committed fixtures.
+check: unit-tests
+	@bash tests/run-check.sh
+
+# The main job: run the library on both kernel backends, summarise the gaps.
+report: $(VFCONFORM)
+	@bash tests/report.sh
+
+clean:
+	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/tests $(VFCONFORM)

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The backend ops table. A backend is where ioctls land: the real kernel
+ * (kernel-type1, kernel-compat) or the simulator. Everything above it (struct
+ * marshalling, observation, JSON, diff) is shared, so every backend sees the
+ * same bytes and is judged by the same code.
+ */
+#ifndef VF_BACKEND_H
+#define VF_BACKEND_H
+
+#include <jansson.h>
+#include "case.h"
+
+struct vf_backend_ops;
+
+/* Per-case state, owned by the runner's child process. */
+struct vf_ctx {
+	const struct vf_backend_ops *ops;
+	const struct vf_case *c;
+	int container;			/* handle; -1 when not open */
+	int group[VF_MAX_GROUPS];	/* handle per topology group g0..; -1 when not open */
+	void *priv;			/* backend state */
+	char err[256];			/* why open() or buf_create() failed */
+};
+
+/* A buffer as created for one case. */
+struct vf_buf_inst {
+	void *addr;
+	uint64_t size;
+	int err;			/* errno when it could not be created */
+};
+
+struct vf_backend_ops {
+	const char *name;		/* "kernel-type1" */
+	const char *personality;	/* "type1" or "compat" */
+	/* Is this topology present here? NULL when yes, else why not. */
+	const char *(*topo_missing)(enum vf_topo topo);
+	/* Open the container and the case's groups; -errno on failure. */
+	int (*open)(struct vf_ctx *ctx);
+	/* ioctl on a handle: the return value, or -1 with errno set. */
+	long (*ioctl)(struct vf_ctx *ctx, int handle, unsigned long request, void *arg);
+	/* Close a handle an ioctl returned (a device fd). */
+	void (*close_handle)(struct vf_ctx *ctx, int handle);
+	/* Name of device `index` of topology group g (for GROUP_GET_DEVICE_FD). */
+	const char *(*device_name)(struct vf_ctx *ctx, unsigned g, unsigned index);
+	int (*buf_create)(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_inst *out);
+	/* Drop to the case's credentials and memlock limit; -errno on failure. */
+	int (*set_creds)(struct vf_ctx *ctx);
+	/* Accounting snapshot into acct (VmLck, VmPin, ...). */
+	void (*acct)(struct vf_ctx *ctx, json_t *acct);
+	const char *(*release)(void);	/* kernel release (or sim profile) */
+	void (*close)(struct vf_ctx *ctx);
+};
+
+const struct vf_backend_ops *vf_backend_find(const char *name);
+/* "kernel-type1, kernel-compat" for usage messages. */
+const char *vf_backend_names(void);
+
+#endif

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The kernel backends: real ioctls on a real kernel. kernel-type1 opens the
+ * legacy container /dev/vfio/vfio; kernel-compat opens /dev/iommu, whose
+ * ioctl handler passes the VFIO container ioctls to iommufd's vfio_compat.c,
+ * and attaches groups to it with VFIO_GROUP_SET_CONTAINER.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <linux/vfio.h>
+#include "backend.h"
+#include "names.h"
+#include "topology.h"
+
+struct kernel_priv {
+	int device_fd;		/* for bar buffers */
+};
+
+static const char *kernel_topo_missing(enum vf_topo t)
+{
+	static char why[160];
+	char node[64];
+	const char *reason;
+	int err = vf_topo_group_node(t, 0, node, sizeof(node), &reason);
+
+	if (err) {
+		snprintf(why, sizeof(why), "topology %s: g0: %s", vf_topo_name(t), reason);
+		return why;
+	}
+	/* the same device serves vtd and noiommu; the boot decides which */
+	if ((t == VF_TOPO_NOIOMMU) != (strstr(node, "noiommu-") != NULL))
+		return t == VF_TOPO_NOIOMMU ? "topology noiommu: g0 is behind an IOMMU" :
+					      "topology needs an IOMMU: g0 is a no-IOMMU group";
+	return NULL;
+}
+
+static int kernel_open(struct vf_ctx *ctx, const char *container_path)
+{
+	const struct vf_case *c = ctx->c;
+	struct kernel_priv *kp = calloc(1, sizeof(*kp));
+
+	if (!kp)
+		return -ENOMEM;
+	kp->device_fd = -1;
+	ctx->priv = kp;
+	ctx->container = open(container_path, O_RDWR | O_CLOEXEC);
+	if (ctx->container < 0) {
+		int err = errno;
+
+		snprintf(ctx->err, sizeof(ctx->err), "open %s: %s", container_path,
+			 strerror(err));
+		return -err;
+	}
+	for (unsigned i = 0; i < c->n_groups; i++) {
+		char node[64];
+		const char *why;
+		unsigned g = c->groups[i];
+		int err = vf_topo_group_node(c->topo, g, node, sizeof(node), &why);
+
+		if (err) {
+			snprintf(ctx->err, sizeof(ctx->err), "g%u: %s", g, why);
+			return err;
+		}
+		ctx->group[g] = open(node, O_RDWR | O_CLOEXEC);
+		if (ctx->group[g] < 0) {
+			err = errno;
+			snprintf(ctx->err, sizeof(ctx->err), "open %s: %s", node, strerror(err));
+			return -err;
+		}
+	}
+	return 0;
+}
+
+static int type1_open(struct vf_ctx *ctx)
+{
+	return kernel_open(ctx, "/dev/vfio/vfio");
+}
+
+static int compat_open(struct vf_ctx *ctx)
+{
+	return kernel_open(ctx, "/dev/iommu");
+}
+
+static long kernel_ioctl(struct vf_ctx *ctx, int handle, unsigned long request, void *arg)
+{
+	(void)ctx;
+	return ioctl(handle, request, arg);
+}
+
+static void kernel_close_handle(struct vf_ctx *ctx, int handle)
+{
+	(void)ctx;
+	close(handle);
+}
+
+static const char *kernel_device_name(struct vf_ctx *ctx, unsigned g, unsigned index)
+{
+	const struct vf_topo_group *tg = vf_topo_group(ctx->c->topo, g);
+
+	if (!tg || index >= VF_MAX_DEVS)
+		return NULL;
+	return tg->devs[index];
+}
+
+static int bar_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_inst *out)
+{
+	struct kernel_priv *kp = ctx->priv;
+	struct vfio_region_info ri = { .argsz = sizeof(ri), .index = b->bar };
+	unsigned g = ctx->c->groups[0];
+	const char *dev = kernel_device_name(ctx, g, 0);
+	void *p;
+
+	if (kp->device_fd < 0)
+		kp->device_fd = ioctl(ctx->group[g], VFIO_GROUP_GET_DEVICE_FD, dev);
+	if (kp->device_fd < 0) {
+		out->err = errno;
+		snprintf(ctx->err, sizeof(ctx->err), "GROUP_GET_DEVICE_FD %s: %s", dev,
+			 strerror(errno));
+		return -out->err;
+	}
+	if (ioctl(kp->device_fd, VFIO_DEVICE_GET_REGION_INFO, &ri)) {
+		out->err = errno;
+		snprintf(ctx->err, sizeof(ctx->err), "GET_REGION_INFO bar%u: %s", b->bar,
+			 strerror(errno));
+		return -out->err;
+	}
+	out->size = b->size ? b->size : ri.size;
+	if (!(ri.flags & VFIO_REGION_INFO_FLAG_MMAP) || out->size > ri.size) {
+		out->err = EINVAL;
+		snprintf(ctx->err, sizeof(ctx->err), "bar%u: not mmap-able or smaller than %llu",
+			 b->bar, (unsigned long long)out->size);
+		return -EINVAL;
+	}
+	p = mmap(NULL, out->size, PROT_READ | PROT_WRITE, MAP_SHARED, kp->device_fd, ri.offset);
+	if (p == MAP_FAILED) {
+		out->err = errno;
+		snprintf(ctx->err, sizeof(ctx->err), "mmap bar%u: %s", b->bar, strerror(errno));
+		return -out->err;
+	}
+	out->addr = p;
+	return 0;
+}
+
+static int kernel_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_inst *out)
+{
+	int prot = PROT_READ | PROT_WRITE;
+	void *p;
+
+	memset(out, 0, sizeof(*out));
+	if (b->kind == VF_BUF_BAR)
+		return bar_create(ctx, b, out);
+	out->size = b->size;
+	if (b->kind == VF_BUF_UNMAPPED)
+		prot = PROT_NONE;
+	/* populated, so pinning never depends on what was touched first */
+	p = mmap(NULL, b->size, prot, MAP_PRIVATE | MAP_ANONYMOUS |
+		 (b->kind == VF_BUF_UNMAPPED ? 0 : MAP_POPULATE), -1, 0);
+	if (p == MAP_FAILED) {
+		out->err = errno;
+		snprintf(ctx->err, sizeof(ctx->err), "mmap %s: %s", b->name, strerror(errno));
+		return -out->err;
+	}
+	if (b->kind == VF_BUF_UNMAPPED) {
+		/* an address range that was just freed: nothing is mapped there */
+		munmap(p, b->size);
+	} else {
+		memset(p, 0x5a, b->size);
+		if (b->kind == VF_BUF_RO && mprotect(p, b->size, PROT_READ)) {
+			out->err = errno;
+			snprintf(ctx->err, sizeof(ctx->err), "mprotect %s: %s", b->name,
+				 strerror(errno));
+			return -out->err;
+		}
+	}
+	out->addr = p;
+	return 0;
+}
+
+static int drop_cap_ipc_lock(void)
+{
+	cap_t caps = cap_get_proc();
+	cap_value_t v = CAP_IPC_LOCK;
+	int ret = -1;
+
+	if (!caps)
+		return -errno;
+	if (!cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_CLEAR) &&
+	    !cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_CLEAR) &&
+	    !cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_CLEAR))
+		ret = cap_set_proc(caps);
+	cap_free(caps);
+	return ret ? -errno : 0;
+}
+
+static int kernel_set_creds(struct vf_ctx *ctx)
+{
+	const struct vf_case *c = ctx->c;
+
+	if (c->has_memlock) {
+		struct rlimit rl = { c->memlock, c->memlock };
+
+		if (c->memlock == UINT64_MAX)
+			rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
+		if (setrlimit(RLIMIT_MEMLOCK, &rl)) {
+			snprintf(ctx->err, sizeof(ctx->err), "setrlimit: %s", strerror(errno));
+			return -errno;
+		}
+	}
+	switch (c->cred) {
+	case VF_CRED_ROOT:
+		return 0;
+	case VF_CRED_NOCAP:
+		if (drop_cap_ipc_lock()) {
+			snprintf(ctx->err, sizeof(ctx->err), "drop CAP_IPC_LOCK: %s",
+				 strerror(errno));
+			return -errno;
+		}
+		return 0;
+	case VF_CRED_UID:
+		if (setgroups(0, NULL) || setresgid(c->uid, c->uid, c->uid) ||
+		    setresuid(c->uid, c->uid, c->uid)) {
+			snprintf(ctx->err, sizeof(ctx->err), "setuid %u: %s", c->uid,
+				 strerror(errno));
+			return -errno;
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* VmLck and VmPin of /proc/self/status, in kB. */
+static void kernel_acct(struct vf_ctx *ctx, json_t *acct)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	(void)ctx;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long kb;
+
+		if (sscanf(line, "VmLck: %llu kB", &kb) == 1)
+			json_object_set_new(acct, "VmLck", json_integer((json_int_t)kb));
+		else if (sscanf(line, "VmPin: %llu kB", &kb) == 1)
+			json_object_set_new(acct, "VmPin", json_integer((json_int_t)kb));
+	}
+	fclose(f);
+}
+
+static const char *kernel_release(void)
+{
+	static struct utsname u;
+
+	if (!u.release[0] && uname(&u))
+		return "unknown";
+	return u.release;
+}
+
+static void kernel_close(struct vf_ctx *ctx)
+{
+	struct kernel_priv *kp = ctx->priv;
+
+	if (kp && kp->device_fd >= 0)
+		close(kp->device_fd);
+	for (unsigned g = 0; g < VF_MAX_GROUPS; g++)
+		if (ctx->group[g] >= 0)
+			close(ctx->group[g]);
+	if (ctx->container >= 0)
+		close(ctx->container);
+	free(kp);
+	ctx->priv = NULL;
+}
+
+const struct vf_backend_ops vf_kernel_type1_ops = {
+	.name = "kernel-type1",
+	.personality = "type1",
+	.topo_missing = kernel_topo_missing,
+	.open = type1_open,
+	.ioctl = kernel_ioctl,
+	.close_handle = kernel_close_handle,
+	.device_name = kernel_device_name,
+	.buf_create = kernel_buf_create,
+	.set_creds = kernel_set_creds,
+	.acct = kernel_acct,
+	.release = kernel_release,
+	.close = kernel_close,
+};
+
+const struct vf_backend_ops vf_kernel_compat_ops = {
+	.name = "kernel-compat",
+	.personality = "compat",
+	.topo_missing = kernel_topo_missing,
+	.open = compat_open,
+	.ioctl = kernel_ioctl,
+	.close_handle = kernel_close_handle,
+	.device_name = kernel_device_name,
+	.buf_create = kernel_buf_create,
+	.set_creds = kernel_set_creds,
+	.acct = kernel_acct,
+	.release = kernel_release,
+	.close = kernel_close,
+};

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The table of backends the runner knows. */
+#include <string.h>
+#include "backend.h"
+
+extern const struct vf_backend_ops vf_kernel_type1_ops;
+extern const struct vf_backend_ops vf_kernel_compat_ops;
+
+static const struct vf_backend_ops *const backends[] = {
+	&vf_kernel_type1_ops,
+	&vf_kernel_compat_ops,
+	NULL
+};
+
+const struct vf_backend_ops *vf_backend_find(const char *name)
+{
+	for (unsigned i = 0; backends[i]; i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	return NULL;
+}
+
+const char *vf_backend_names(void)
+{
+	return "kernel-type1, kernel-compat";
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A parsed case: header, setup and steps. The parser (case_parse.c) builds it,
+ * the runner executes it; nothing in here knows about backends.
+ */
+#ifndef VF_CASE_H
+#define VF_CASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VF_MAX_GROUPS	4
+#define VF_MAX_BUFS	16
+#define VF_MAX_EXPANDED	4096	/* steps one range line may expand into */
+
+enum vf_op {
+	VF_OP_GET_API_VERSION,
+	VF_OP_CHECK_EXTENSION,
+	VF_OP_SET_IOMMU,
+	VF_OP_IOMMU_GET_INFO,
+	VF_OP_IOMMU_MAP_DMA,
+	VF_OP_IOMMU_UNMAP_DMA,
+	VF_OP_IOMMU_DIRTY_PAGES,
+	VF_OP_GROUP_GET_STATUS,
+	VF_OP_GROUP_SET_CONTAINER,
+	VF_OP_GROUP_UNSET_CONTAINER,
+	VF_OP_GROUP_GET_DEVICE_FD,
+	VF_OP_IOMMU_VFIO_IOAS,
+	VF_OP_MAPPED,
+	VF_OP_COUNT
+};
+
+/* Step fields; a step records which ones the case gave (present mask). */
+enum vf_field {
+	VF_F_EXT,
+	VF_F_TYPE,
+	VF_F_ARGSZ,
+	VF_F_IOVA,
+	VF_F_SIZE,
+	VF_F_VADDR,
+	VF_F_FLAGS,
+	VF_F_PGSIZE,
+	VF_F_BITMAP_SIZE,
+	VF_F_GROUP,
+	VF_F_DEVICE,
+	VF_F_FD,
+	VF_F_OP,
+	VF_F_IOAS_ID,
+	VF_F_RAW,
+	VF_F_COUNT
+};
+
+enum vf_topo { VF_TOPO_VTD, VF_TOPO_MDEV, VF_TOPO_MULTI, VF_TOPO_NOIOMMU, VF_TOPO_COUNT };
+enum vf_attach { VF_ATTACH_BEFORE, VF_ATTACH_AFTER, VF_ATTACH_NONE };
+enum vf_cred { VF_CRED_ROOT, VF_CRED_NOCAP, VF_CRED_UID };
+enum vf_buf_kind { VF_BUF_ANON, VF_BUF_RO, VF_BUF_UNMAPPED, VF_BUF_BAR };
+
+struct vf_buf {
+	char name[32];
+	enum vf_buf_kind kind;
+	unsigned bar;		/* BAR index for VF_BUF_BAR */
+	uint64_t size;
+	unsigned line;
+};
+
+struct vf_expect {
+	char scope[32];		/* "" = every backend */
+	char key[32];		/* ret, errno, or a written-back field */
+	char value[64];
+	unsigned line;
+};
+
+struct vf_step {
+	enum vf_op op;
+	unsigned line;
+	bool setup;		/* synthesized from the header */
+	uint32_t present;	/* 1u << enum vf_field */
+	uint64_t val[VF_F_COUNT];
+	int vaddr_buf;		/* index into bufs, -1 for an absolute vaddr */
+	bool argsz_auto;	/* GET_INFO: QEMU-style realloc loop */
+	uint8_t *raw;
+	size_t raw_len;
+	struct vf_expect *expects;
+	unsigned n_expects;
+};
+
+struct vf_case {
+	char *path;
+	char *name;
+	char *about;
+	char **tags;
+	unsigned n_tags;
+	char **clients;
+	unsigned n_clients;
+	enum vf_topo topo;
+	unsigned groups[VF_MAX_GROUPS];
+	unsigned n_groups;
+	bool has_iommu;
+	uint64_t iommu;
+	enum vf_attach attach;
+	struct vf_buf bufs[VF_MAX_BUFS];
+	unsigned n_bufs;
+	enum vf_cred cred;
+	uint32_t uid;
+	bool has_memlock;
+	uint64_t memlock;	/* UINT64_MAX = unlimited */
+	unsigned timeout;
+	struct vf_step *steps;
+	unsigned n_steps;
+	unsigned n_setup;	/* steps[0..n_setup) are setup steps */
+};
+
+static inline bool vf_has(const struct vf_step *s, enum vf_field f)
+{
+	return s->present & (1u << f);
+}
+
+/*
+ * Parse one case file. On error returns NULL and writes "file:line: message"
+ * into err (errlen bytes).
+ */
+struct vf_case *vf_case_parse_file(const char *path, char *err, size_t errlen);
+/* Same, from memory; path is used only in messages. */
+struct vf_case *vf_case_parse_string(const char *path, const char *text, char *err, size_t errlen);
+void vf_case_free(struct vf_case *c);
+
+/*
+ * Load every *.case under the given files/directories, sorted by path, and
+ * check that names are unique. Every error is printed to stderr as
+ * "file:line: message"; returns the number of errors (0 on success).
+ */
+struct vf_library {
+	struct vf_case **cases;
+	unsigned n;
+	uint64_t hash;		/* FNV-1a over paths and contents: the library version */
+};
+int vf_library_load(struct vf_library *lib, char *const *paths, unsigned n_paths);
+void vf_library_free(struct vf_library *lib);
+
+#endif

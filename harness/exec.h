@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The step executor: turns a parsed step into the ioctl's argument bytes,
+ * issues it through the backend and decodes everything the kernel wrote back
+ * into an observation (a JSON object).
+ */
+#ifndef VF_EXEC_H
+#define VF_EXEC_H
+
+#include <jansson.h>
+#include "backend.h"
+
+#define VF_MAX_DEVICE_FDS 16
+
+struct vf_exec {
+	struct vf_ctx *ctx;
+	struct vf_buf_inst bufs[VF_MAX_BUFS];
+	struct vf_buf_inst probe;	/* MAPPED's scratch buffer, made on first use */
+	int device_fds[VF_MAX_DEVICE_FDS];
+	unsigned n_device_fds;
+};
+
+/* Observation of steps[index]; never NULL. */
+json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index);
+/* Arguments of a step as recorded (symbolic, machine independent). */
+json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s);
+/*
+ * Check the step's expectations that apply to this backend against the
+ * observation; returns a JSON array of failure messages (empty when all hold).
+ */
+json_t *vf_check_expects(const struct vf_step *s, const json_t *obs, const char *backend,
+			 const char *personality);
+void vf_exec_release(struct vf_exec *ex);
+
+#endif

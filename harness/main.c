@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* vfconform: the command line. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "backend.h"
+#include "case.h"
+#include "diff.h"
+#include "names.h"
+#include "run_json.h"
+#include "runner.h"
+#include "version.h"
+
+#define EXIT_USAGE 2
+#define MAX_PATHS 256
+
+static const char usage_text[] =
+	"usage: vfconform COMMAND [OPTIONS]\n"
+	"\n"
+	"Conformance runner for the VFIO type1 container uAPI.\n"
+	"\n"
+	"commands:\n"
+	"  run --backend NAME [--cases PATH]... [--topo LIST] [--out FILE]\n"
+	"      [--ktap] [--start-after CASE] [--meta KEY=VALUE]...\n"
+	"        run the case library on a backend (%s);\n"
+	"        writes the run document to FILE (default: stdout unless --ktap).\n"
+	"        --topo vtd,mdev,multi,noiommu selects cases by topology (default all).\n"
+	"        exit 0: every case passed or was skipped; 1: a case failed, crashed or\n"
+	"        timed out; 2: usage or case-file error.\n"
+	"  diff [--quiet] A.json B.json\n"
+	"        every step where two runs differ; exit 0 same, 1 different, 2 error.\n"
+	"  list [--cases PATH]... [--tags TAG[,TAG]]\n"
+	"        parse the library (reporting every error as file:line: message) and\n"
+	"        list its cases, optionally only those with one of the tags.\n"
+	"  merge --out FILE [--crashed BACKEND:CASE=REASON]... RUN.json...\n"
+	"        merge runs of one backend (several boots) into one document.\n"
+	"\n"
+	"  --help     this text\n"
+	"  --version  the version\n"
+	"\n"
+	"--cases defaults to ./cases. Case language: CONTRIBUTING.md.\n";
+
+static void usage(FILE *f)
+{
+	fprintf(f, usage_text, vf_backend_names());
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("vfconform: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'vfconform --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+struct paths {
+	char *v[MAX_PATHS];
+	unsigned n;
+};
+
+static int add_path(struct paths *p, char *s)
+{
+	if (p->n == MAX_PATHS)
+		return usage_error("too many --cases (at most 256)%s", "");
+	p->v[p->n++] = s;
+	return 0;
+}
+
+static int load_library(struct vf_library *lib, struct paths *p)
+{
+	static char def[] = "cases";
+	int errors;
+
+	if (!p->n)
+		p->v[p->n++] = def;
+	errors = vf_library_load(lib, p->v, p->n);
+	if (errors) {
+		fprintf(stderr, "vfconform: %d error%s in the case library\n", errors,
+			errors == 1 ? "" : "s");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int parse_topos(const char *list, unsigned *mask)
+{
+	char *copy = strdup(list), *save = NULL;
+
+	*mask = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int v = vf_topo_lookup(t);
+
+		if (v < 0) {
+			free(copy);
+			return usage_error("unknown topology '%s' (vtd, mdev, multi, noiommu)", t);
+		}
+		*mask |= 1u << v;
+	}
+	free(copy);
+	if (!*mask)
+		return usage_error("--topo needs at least one topology%s", "");
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "cases", required_argument, NULL, 'c' },
+		{ "topo", required_argument, NULL, 't' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "ktap", no_argument, NULL, 'k' },
+		{ "start-after", required_argument, NULL, 's' },
+		{ "meta", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vf_run_opts o = { .topo_mask = (1u << VF_TOPO_COUNT) - 1 };
+	struct paths p = { .n = 0 };
+	struct vf_library lib;
+	const char *out = NULL;
+	bool ktap = false;
+	json_t *meta = json_object(), *doc;
+	unsigned failed;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *eq;
+
+		switch (opt) {
+		case 'b':
+			o.backend = vf_backend_find(optarg);
+			if (!o.backend)
+				return usage_error("unknown backend '%s'", optarg);
+			break;
+		case 'c':
+			if (add_path(&p, optarg))
+				return EXIT_USAGE;
+			break;
+		case 't':
+			if (parse_topos(optarg, &o.topo_mask))
+				return EXIT_USAGE;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'k':
+			ktap = true;
+			break;
+		case 's':
+			o.start_after = optarg;
+			break;
+		case 'm':
+			eq = strchr(optarg, '=');
+			if (!eq || eq == optarg)
+				return usage_error("--meta wants KEY=VALUE, not '%s'", optarg);
+			*eq = 0;
+			json_object_set_new(meta, optarg, json_string(eq + 1));
+			break;
+		default:
+			return usage_error("bad option for run%s", "");
+		}
+	}
+	if (optind != argc)
+		return usage_error("run takes no argument '%s'", argv[optind]);
+	if (!o.backend)
+		return usage_error("run needs --backend (%s)", vf_backend_names());
+	if (ktap && (!out || !strcmp(out, "-")))
+		return usage_error("--ktap prints on stdout; give --out FILE%s", "");
+	ret = load_library(&lib, &p);
+	if (ret)
+		return ret;
+	if (o.start_after) {
+		bool found = false;
+
+		for (unsigned i = 0; i < lib.n; i++)
+			found |= !strcmp(lib.cases[i]->name, o.start_after);
+		if (!found)
+			return usage_error("--start-after: no case named '%s'", o.start_after);
+	}
+	o.ktap = ktap ? stdout : NULL;
+	o.meta = meta;
+	doc = vf_run_library(&o, &lib, &failed);
+	ret = vf_run_write_file(out ? out : "-", doc) ? EXIT_USAGE : failed ? 1 : 0;
+	{
+		json_t *s = json_object_get(doc, "summary");
+
+		fprintf(stderr, "vfconform run: %s: %lld cases, %lld passed, %lld failed, "
+			"%lld skipped, %lld steps\n", o.backend->name,
+			(long long)json_integer_value(json_object_get(s, "cases")),
+			(long long)json_integer_value(json_object_get(s, "passed")),
+			(long long)json_integer_value(json_object_get(s, "failed")),
+			(long long)json_integer_value(json_object_get(s, "skipped")),
+			(long long)json_integer_value(json_object_get(s, "steps")));
+	}
+	json_decref(doc);
+	json_decref(meta);
+	vf_library_free(&lib);
+	return ret;
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	bool quiet = false;
+	struct vf_diff_stats st;
+	json_t *a, *b;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 'q')
+			return usage_error("bad option for diff%s", "");
+		quiet = true;
+	}
+	if (argc - optind != 2)
+		return usage_error("diff takes two run documents%s", "");
+	a = vf_run_load(argv[optind]);
+	b = a ? vf_run_load(argv[optind + 1]) : NULL;
+	if (!a || !b) {
+		json_decref(a);
+		return EXIT_USAGE;
+	}
+	if (!quiet)
+		printf("# A: %s (%s)\n# B: %s (%s)\n", argv[optind],
+		       json_string_value(json_object_get(a, "backend")), argv[optind + 1],
+		       json_string_value(json_object_get(b, "backend")));
+	vf_diff(a, b, quiet ? NULL : stdout, &st);
+	printf("diff: %u cases compared, %u steps; %u steps differ in %u cases; "
+	       "%u cases only in A, %u only in B\n", st.cases, st.steps, st.steps_differ,
+	       st.cases_differ, st.only_a, st.only_b);
+	json_decref(a);
+	json_decref(b);
+	return st.differences ? 1 : 0;
+}
+
+static bool has_tag(const struct vf_case *c, const char *list)
+{
+	char *copy = strdup(list), *save = NULL;
+	bool hit = false;
+
+	for (char *t = strtok_r(copy, ",", &save); t && !hit; t = strtok_r(NULL, ",", &save))
+		for (unsigned i = 0; i < c->n_tags; i++)
+			hit |= !strcmp(c->tags[i], t);
+	free(copy);
+	return hit;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cases", required_argument, NULL, 'c' },
+		{ "tags", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct paths p = { .n = 0 };
+	struct vf_library lib;
+	const char *tags = NULL;
+	unsigned shown = 0, steps = 0;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'c') {
+			if (add_path(&p, optarg))
+				return EXIT_USAGE;
+		} else if (opt == 't') {
+			tags = optarg;
+		} else {
+			return usage_error("bad option for list%s", "");
+		}
+	}
+	if (optind != argc)
+		return usage_error("list takes no argument '%s'", argv[optind]);
+	ret = load_library(&lib, &p);
+	if (ret)
+		return ret;
+	for (unsigned i = 0; i < lib.n; i++) {
+		const struct vf_case *c = lib.cases[i];
+
+		if (tags && !has_tag(c, tags))
+			continue;
+		shown++;
+		steps += c->n_steps;
+		printf("%-40s %-8s %-10s %s\n", c->name, vf_topo_name(c->topo), c->tags[0],
+		       c->about);
+	}
+	printf("# %u cases, %u steps\n", shown, steps);
+	vf_library_free(&lib);
+	return 0;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "crashed", required_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char *crashed[MAX_PATHS];
+	unsigned n_crashed = 0, n = 0;
+	json_t *docs[MAX_PATHS], *out;
+	const char *path = NULL;
+	int opt, ret = 0;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'o') {
+			path = optarg;
+		} else if (opt == 'x' && n_crashed < MAX_PATHS) {
+			crashed[n_crashed++] = optarg;
+		} else {
+			return usage_error("bad option for merge%s", "");
+		}
+	}
+	if (!path)
+		return usage_error("merge needs --out FILE%s", "");
+	if (optind == argc || argc - optind > MAX_PATHS)
+		return usage_error("merge takes 1 to 256 run documents%s", "");
+	for (int i = optind; i < argc; i++) {
+		docs[n] = vf_run_load(argv[i]);
+		if (!docs[n]) {
+			ret = EXIT_USAGE;
+			break;
+		}
+		n++;
+	}
+	if (!ret) {
+		out = vf_run_merge(docs, n, crashed, n_crashed);
+		ret = !out || vf_run_write_file(path, out) ? EXIT_USAGE : 0;
+		json_decref(out);
+	}
+	for (unsigned i = 0; i < n; i++)
+		json_decref(docs[i]);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("%s\n", VF_TOOL_VERSION);
+		return 0;
+	}
+	/* getopt_long on the command's own arguments */
+	argc--;
+	argv++;
+	optind = 1;
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "diff"))
+		return cmd_diff(argc, argv);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc, argv);
+	if (!strcmp(cmd, "merge"))
+		return cmd_merge(argc, argv);
+	return usage_error("unknown command '%s'", cmd);
+}
