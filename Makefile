@@ -27,7 +27,7 @@ GUEST_OBJ	:= $(HARNESS_SRC:%.c=$(BUILD)/guest/%.o)
 TEST_SRC	:= $(wildcard tests/check_*.c)
 TEST_BIN	:= $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps guest unit-tests check report clean
+.PHONY: all deps guest unit-tests check report fixtures clean
 all: $(VFCONFORM)
 
 deps:
@@ -85,6 +85,12 @@ check: unit-tests
 # The main job: run the library on both kernel backends, summarise the gaps.
 report: $(VFCONFORM)
 	@bash tests/report.sh
+
+# Re-record the fixtures from a fresh kernel run (review the git diff afterwards).
+fixtures: kernel-run
+	@mkdir -p $(FIXTURES)
+	@for b in type1 compat; do cp $(BUILD)/kernel-run/$$b.json $(FIXTURES)/$$b.json; done
+	@echo "fixtures: $(FIXTURES)/type1.json $(FIXTURES)/compat.json recorded"
 
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/tests $(VFCONFORM)
