@@ -152,36 +152,57 @@ static int bar_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_
 	return 0;
 }
 
+/*
+ * An "unmapped" buffer must stay unmapped for the whole case, but a freed hole
+ * in the mmap area is refilled by the next mmap (the MAPPED probe buffer, say).
+ * So it lives far below where top-down mmap allocation ever reaches, at an
+ * address that is the same on every run.
+ */
+#define UNMAPPED_BASE	0x200000000000ull
+#define UNMAPPED_STRIDE	0x100000000ull
+
+static int unmapped_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_inst *out)
+{
+	unsigned index = b - ctx->c->bufs;
+	void *want = (void *)(uintptr_t)(UNMAPPED_BASE + index * UNMAPPED_STRIDE);
+	void *p = mmap(want, b->size, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED || p != want) {
+		out->err = p == MAP_FAILED ? errno : EEXIST;
+		snprintf(ctx->err, sizeof(ctx->err), "%s: address %p is not free", b->name, want);
+		if (p != MAP_FAILED)
+			munmap(p, b->size);
+		return -out->err;
+	}
+	munmap(p, b->size);
+	out->addr = p;
+	return 0;
+}
+
 static int kernel_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_inst *out)
 {
-	int prot = PROT_READ | PROT_WRITE;
 	void *p;
 
 	memset(out, 0, sizeof(*out));
+	out->size = b->size;
 	if (b->kind == VF_BUF_BAR)
 		return bar_create(ctx, b, out);
-	out->size = b->size;
 	if (b->kind == VF_BUF_UNMAPPED)
-		prot = PROT_NONE;
+		return unmapped_create(ctx, b, out);
 	/* populated, so pinning never depends on what was touched first */
-	p = mmap(NULL, b->size, prot, MAP_PRIVATE | MAP_ANONYMOUS |
-		 (b->kind == VF_BUF_UNMAPPED ? 0 : MAP_POPULATE), -1, 0);
+	p = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+		 -1, 0);
 	if (p == MAP_FAILED) {
 		out->err = errno;
 		snprintf(ctx->err, sizeof(ctx->err), "mmap %s: %s", b->name, strerror(errno));
 		return -out->err;
 	}
-	if (b->kind == VF_BUF_UNMAPPED) {
-		/* an address range that was just freed: nothing is mapped there */
-		munmap(p, b->size);
-	} else {
-		memset(p, 0x5a, b->size);
-		if (b->kind == VF_BUF_RO && mprotect(p, b->size, PROT_READ)) {
-			out->err = errno;
-			snprintf(ctx->err, sizeof(ctx->err), "mprotect %s: %s", b->name,
-				 strerror(errno));
-			return -out->err;
-		}
+	memset(p, 0x5a, b->size);
+	if (b->kind == VF_BUF_RO && mprotect(p, b->size, PROT_READ)) {
+		out->err = errno;
+		snprintf(ctx->err, sizeof(ctx->err), "mprotect %s: %s", b->name, strerror(errno));
+		return -out->err;
 	}
 	out->addr = p;
 	return 0;

@@ -413,7 +413,8 @@ static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const 
 				return fail(p, "unknown buffer in vaddr '%s'", v);
 			/* "a-4K" is an offset below the buffer: parse as 0-4K */
 			if (v[n]) {
-				char tmp[80];
+				/* room for the whole line: a cut offset would be a smaller number */
+				char tmp[MAX_LINE + 1];
 
 				snprintf(tmp, sizeof(tmp), "0%s", v + n);
 				e = vf_parse_number(tmp, &off);
@@ -439,19 +440,24 @@ static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const 
 	return true;
 }
 
-static bool parse_step(struct parser *p, int op, char **w, int n)
+/* One step line's fields, before a range expands it. */
+struct step_line {
+	struct vf_step proto;
+	int range_field;	/* -1: no range */
+	uint64_t lo, hi;
+};
+
+static bool parse_step_line(struct parser *p, int op, char **w, int n, struct step_line *l)
 {
 	struct vf_case *c = p->c;
-	struct vf_step proto;
-	int range_field = -1;
-	uint64_t lo = 0, hi = 0;
+	struct vf_step *proto = &l->proto;
 	uint32_t allowed = vf_op_fields(op);
 
-	begin_steps(p);
-	memset(&proto, 0, sizeof(proto));
-	proto.op = op;
-	proto.line = p->line;
-	proto.vaddr_buf = -1;
+	memset(l, 0, sizeof(*l));
+	l->range_field = -1;
+	proto->op = op;
+	proto->line = p->line;
+	proto->vaddr_buf = -1;
 
 	for (int i = 1; i < n; i++) {
 		char *eq = strchr(w[i], '=');
@@ -464,62 +470,87 @@ static bool parse_step(struct parser *p, int op, char **w, int n)
 		f = vf_field_lookup(w[i]);
 		if (f < 0 || !(allowed & (1u << f)))
 			return fail(p, "%s takes no field '%s'", w[0], w[i]);
-		if (proto.present & (1u << f))
+		if (proto->present & (1u << f))
 			return fail(p, "field '%s' given twice", w[i]);
 		dots = strstr(eq + 1, "..");
 		if (dots && f != VF_F_VADDR && f != VF_F_RAW && f != VF_F_FLAGS &&
 		    f != VF_F_GROUP) {
 			const char *e;
 
-			if (range_field >= 0)
+			if (l->range_field >= 0)
 				return fail(p, "only one range per line");
 			*dots = 0;
-			e = vf_parse_number(eq + 1, &lo);
+			e = vf_parse_number(eq + 1, &l->lo);
 			if (!e)
-				e = vf_parse_number(dots + 2, &hi);
+				e = vf_parse_number(dots + 2, &l->hi);
 			if (e)
 				return fail(p, "%s: %s in range", w[i], e);
-			if (hi < lo || hi - lo >= VF_MAX_EXPANDED)
+			if (l->hi < l->lo || l->hi - l->lo >= VF_MAX_EXPANDED)
 				return fail(p, "range %s must ascend and hold at most %d values",
 					    w[i], VF_MAX_EXPANDED);
-			range_field = f;
-			proto.present |= 1u << f;
+			l->range_field = f;
+			proto->present |= 1u << f;
 			continue;
 		}
-		if (!parse_field_value(p, &proto, f, eq + 1))
+		if (!parse_field_value(p, proto, f, eq + 1))
 			return false;
 	}
 	if (op == VF_OP_MAPPED) {
-		if (!vf_has(&proto, VF_F_IOVA) || !vf_has(&proto, VF_F_SIZE))
+		/* a range on size: its ends are the smallest and largest sizes */
+		bool sized = l->range_field == VF_F_SIZE;
+		uint64_t min = sized ? l->lo : proto->val[VF_F_SIZE];
+		uint64_t max = sized ? l->hi : proto->val[VF_F_SIZE];
+
+		if (!vf_has(proto, VF_F_IOVA) || !vf_has(proto, VF_F_SIZE))
 			return fail(p, "MAPPED needs iova= and size=");
-		if (proto.val[VF_F_SIZE] == 0 || proto.val[VF_F_SIZE] > MAX_MAPPED_SIZE)
+		if (min == 0 || max > MAX_MAPPED_SIZE)
 			return fail(p, "MAPPED size must be between 1 and 64M");
 	}
 	if ((op == VF_OP_GROUP_GET_STATUS || op == VF_OP_GROUP_SET_CONTAINER ||
 	     op == VF_OP_GROUP_UNSET_CONTAINER || op == VF_OP_GROUP_GET_DEVICE_FD) &&
-	    !vf_has(&proto, VF_F_GROUP)) {
+	    !vf_has(proto, VF_F_GROUP)) {
 		if (!c->n_groups)
 			return fail(p, "%s needs a group, and 'groups' opens none", w[0]);
-		proto.present |= 1u << VF_F_GROUP;
-		proto.val[VF_F_GROUP] = c->groups[0];
+		proto->present |= 1u << VF_F_GROUP;
+		proto->val[VF_F_GROUP] = c->groups[0];
 	}
+	return true;
+}
+
+static bool parse_step(struct parser *p, int op, char **w, int n)
+{
+	struct vf_case *c = p->c;
+	struct step_line l;
+	const struct vf_step *proto = &l.proto;
+	int range_field;
+	uint64_t lo, hi;
+
+	begin_steps(p);
+	if (!parse_step_line(p, op, w, n, &l)) {
+		/* raw= may have been parsed before the error */
+		free(l.proto.raw);
+		return false;
+	}
+	range_field = l.range_field;
+	lo = l.lo;
+	hi = l.hi;
 
 	p->last_step_first = c->n_steps;
 	p->last_step_count = range_field < 0 ? 1 : (unsigned)(hi - lo + 1);
 	for (uint64_t v = lo; v <= hi; v++) {
 		struct vf_step *s = new_step(c);
 
-		*s = proto;
-		if (proto.raw) {
-			s->raw = xcalloc(1, proto.raw_len);
-			memcpy(s->raw, proto.raw, proto.raw_len);
+		*s = *proto;
+		if (proto->raw) {
+			s->raw = xcalloc(1, proto->raw_len);
+			memcpy(s->raw, proto->raw, proto->raw_len);
 		}
 		if (range_field >= 0)
 			s->val[range_field] = v;
 		if (range_field < 0 || v == hi)
 			break;
 	}
-	free(proto.raw);
+	free(proto->raw);
 	return true;
 }
 

@@ -51,6 +51,8 @@ static void compare(struct differ *d, const char *path, const json_t *a, const j
 {
 	char sub[256];
 
+	if (!a && !b)
+		return;
 	if (a && b && json_equal((json_t *)a, (json_t *)b))
 		return;
 	if (json_is_object(a) && json_is_object(b)) {

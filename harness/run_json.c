@@ -160,7 +160,8 @@ json_t *vf_run_merge(json_t *const *docs, unsigned n, char *const *crashed, unsi
 				json_decref(topos);
 				return NULL;
 			}
-			json_array_append(cases, c);
+			/* a copy: marking a crash below must not change the caller's document */
+			json_array_append_new(cases, json_deep_copy(c));
 		}
 		json_array_foreach(json_object_get(docs[d], "topologies"), i, t) {
 			size_t k;
@@ -212,6 +213,23 @@ json_t *vf_run_merge(json_t *const *docs, unsigned n, char *const *crashed, unsi
 	free(v);
 
 	out = json_deep_copy(docs[0]);
+	/* each input's meta.boot names one boot; the merge covers them all */
+	{
+		json_t *meta = json_object_get(out, "meta"), *boots = json_array();
+
+		for (unsigned d = 0; d < n; d++) {
+			json_t *b = json_object_get(json_object_get(docs[d], "meta"), "boot");
+
+			if (json_is_string(b))
+				json_array_append(boots, b);
+		}
+		if (json_is_object(meta) && json_array_size(boots)) {
+			json_object_del(meta, "boot");
+			json_object_set_new(meta, "boots", boots);
+		} else {
+			json_decref(boots);
+		}
+	}
 	json_object_set_new(out, "cases", cases);
 	json_object_set_new(out, "topologies", topos);
 	{

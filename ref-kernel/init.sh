@@ -1,0 +1,154 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the reference-kernel guest (busybox sh). Sets up the topology of one boot, runs
+# the runner on each backend with KTAP on the console (ttyS0), and sends the results and
+# gcov data as base64 blobs between marker lines on ttyS1, which run-boot.sh decodes. Each
+# blob is sent as soon as it exists, so a later guest crash loses nothing already done.
+# ttyS1 carries no kernel messages, which would otherwise land inside the base64 lines.
+# No "set -e": a failed setup step is reported and the run goes on.
+#
+# /etc/boot.conf (written by run-boot.sh) sets BOOT, TOPO, BACKENDS, EDU, MDEV_UUID,
+# CONFIG_SHA256, KOBJ_ABS, PROBE, and per backend (named with _ for -) EXCLUDE_<b>, case
+# files left out after they crashed the guest, and START_AFTER_<b>.
+
+PATH=/bin
+export PATH
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /results
+
+# shellcheck source=/dev/null
+. /etc/boot.conf
+
+echo "vfconform-init: boot=$BOOT kernel=$(uname -r)"
+
+if [ "$PROBE" = 1 ]; then
+	echo "vfconform-probe-ok"
+	poweroff -f
+fi
+
+setup_error() {
+	echo "vfconform-setup-error: $*"
+}
+
+# One base64 blob of a gzip stream from stdin; run-boot.sh checks the sha256 of the gzip
+# data, so a blob cut short is rejected. Closing the tty waits until it is drained, so a
+# poweroff right after cannot cut the blob.
+emit() {
+	gzip -c > /tmp/blob.gz
+	{
+		echo "vfconform-blob-begin $1"
+		base64 /tmp/blob.gz
+		echo "vfconform-blob-end $1 $(sha256sum /tmp/blob.gz | cut -d' ' -f1)"
+	} > /dev/ttyS1
+	echo "vfconform-blob: $1 ($(wc -c < /tmp/blob.gz) bytes gzip)"
+	rm -f /tmp/blob.gz
+}
+
+# debugfs reports every .gcda with size 0, so only cat reads it; tar of the originals
+# would store empty files. Paths are made relative to the kernel's build directory.
+dump_gcov() {
+	rm -rf /tmp/gcov
+	find "/sys/kernel/debug/gcov$KOBJ_ABS" -name '*.gcda' | while read -r f; do
+		rel=${f#/sys/kernel/debug/gcov"$KOBJ_ABS"/}
+		mkdir -p "/tmp/gcov/${rel%/*}"
+		cat "$f" > "/tmp/gcov/$rel"
+	done
+	if [ -d /tmp/gcov ]; then
+		tar -C /tmp/gcov -cf - . | emit "gcov $1"
+	else
+		setup_error "no gcda under /sys/kernel/debug/gcov$KOBJ_ABS"
+	fi
+}
+
+# Every edu (1234:11e8) goes to vfio-pci; nothing else in the guest drives it.
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] || continue
+	dev=${d##*/}
+	echo vfio-pci > "$d/driver_override"
+	[ -e "$d/driver" ] && echo "$dev" > "$d/driver/unbind"
+	echo "$dev" > /sys/bus/pci/drivers_probe
+done
+
+if [ -n "$MDEV_UUID" ]; then
+	echo "$MDEV_UUID" > /sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create ||
+		setup_error "cannot create mdev $MDEV_UUID"
+fi
+
+names() {
+	for x in "$@"; do
+		[ -e "$x" ] && printf ' %s' "${x##*/}"
+	done
+}
+
+# lspci is not in busybox: list the PCI devices from sysfs, then check the topology.
+echo "vfconform-pci: address vendor:device class driver iommu_group"
+for d in /sys/bus/pci/devices/*; do
+	drv=-
+	grp=-
+	[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+	[ -e "$d/iommu_group" ] && grp=$(basename "$(readlink "$d/iommu_group")")
+	echo "vfconform-pci: ${d##*/} $(cat "$d/vendor"):$(cat "$d/device")" \
+		"$(cat "$d/class") $drv $grp"
+done
+for dev in $EDU; do
+	d=/sys/bus/pci/devices/$dev
+	if [ ! -e "$d" ]; then
+		setup_error "no edu at $dev"
+	elif [ "$(basename "$(readlink "$d/driver")")" != vfio-pci ]; then
+		setup_error "$dev is not bound to vfio-pci"
+	elif [ ! -e "$d/iommu_group" ]; then
+		setup_error "$dev has no iommu group"
+	fi
+done
+if [ -n "$MDEV_UUID" ]; then
+	m=/sys/bus/mdev/devices/$MDEV_UUID
+	if [ -e "$m/iommu_group" ]; then
+		echo "vfconform-mdev: $MDEV_UUID group $(basename "$(readlink "$m/iommu_group")")"
+	else
+		setup_error "mdev $MDEV_UUID has no iommu group"
+	fi
+fi
+for g in /sys/kernel/iommu_groups/*; do
+	[ -d "$g" ] && echo "vfconform-group: ${g##*/}:$(names "$g"/devices/*)"
+done
+echo "vfconform-dev: /dev/vfio:$(names /dev/vfio/*)$( [ -c /dev/iommu ] && echo ' /dev/iommu')"
+[ -c /dev/vfio/vfio ] || setup_error "no /dev/vfio/vfio"
+[ -c /dev/iommu ] || setup_error "no /dev/iommu"
+
+for b in $BACKENDS; do
+	v=$(echo "$b" | tr - _)
+	eval "exclude=\${EXCLUDE_$v:-} start_after=\${START_AFTER_$v:-}"
+	cases=/cases
+	if [ -n "$exclude" ]; then
+		rm -rf /tmp/cases
+		cp -r /cases /tmp/cases
+		for f in $exclude; do
+			rm "/tmp/cases/$f"
+		done
+		cases=/tmp/cases
+	fi
+	note=${exclude:+ without $exclude}${start_after:+ after $start_after}
+	echo "vfconform-run-start: $b$note"
+	/bin/vfconform run --backend "$b" --topo "$TOPO" --cases "$cases" \
+		--out "/results/$b.json" --ktap \
+		--meta "config_sha256=$CONFIG_SHA256" --meta "boot=$BOOT" \
+		${start_after:+--start-after "$start_after"}
+	echo "vfconform-run-end: $b rc=$?"
+	if [ -f "/results/$b.json" ]; then
+		emit "result $b" < "/results/$b.json"
+	else
+		setup_error "runner wrote no /results/$b.json"
+	fi
+	# Counters are cumulative, so each dump supersedes the one before; dumping after
+	# every backend keeps the coverage of the backends that finished before a crash.
+	dump_gcov "after-$b"
+done
+
+echo "vfconform-done"
+poweroff -f

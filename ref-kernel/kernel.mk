@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Reference-kernel tier: build Debian's linux-source-6.12 with our fragment, boot it in QEMU,
+# run the static runner in the guest on both kernel backends, and measure coverage.
+# Included by the top-level Makefile, which defines BUILD, KSRC, VFCONFORM and
+# VFCONFORM_GUEST and the rules that make the last two.
+
+BUILD ?= build
+KSRC ?= $(BUILD)/linux-source-6.12
+VFCONFORM ?= $(BUILD)/vfconform
+VFCONFORM_GUEST ?= $(BUILD)/guest/vfconform
+
+KOBJ := $(BUILD)/kernel
+KFRAG := ref-kernel/config.fragment
+KRUN := $(BUILD)/kernel-run
+KCOV := $(BUILD)/coverage
+KSRC_STAMP := $(KSRC)/.vfconform-unpacked
+# Only these directories are profiled; GCOV_PROFILE_ALL would slow both build and guest.
+KGCOV_MAKEFILES := drivers/vfio/Makefile drivers/iommu/iommufd/Makefile
+KMAKE = $(MAKE) -C $(KSRC) O=$(abspath $(KOBJ))
+
+.PHONY: kernel kernel-run coverage
+
+# kbuild decides what is stale, so always enter it; a no-op build takes a few seconds.
+kernel: $(KOBJ)/.config
+	@for mk in $(KGCOV_MAKEFILES); do \
+		grep -qx 'GCOV_PROFILE := y' $(KSRC)/$$mk || \
+			printf '\n# vfio-conform: coverage of this directory\n%s\n' \
+				'GCOV_PROFILE := y' >> $(KSRC)/$$mk; \
+	done
+	+$(KMAKE) -j$$(nproc) bzImage
+	@sha256sum $(KOBJ)/.config | cut -d' ' -f1 > $(KOBJ)/config.sha256.tmp
+	@cmp -s $(KOBJ)/config.sha256.tmp $(KOBJ)/config.sha256 && \
+		rm $(KOBJ)/config.sha256.tmp || mv $(KOBJ)/config.sha256.tmp $(KOBJ)/config.sha256
+	@echo "kernel: $(KOBJ)/arch/x86/boot/bzImage (config sha256 $$(cat $(KOBJ)/config.sha256))"
+
+# Regenerated only when the fragment changes. An option that olddefconfig silently drops
+# (unmet dependency) would leave the tier testing something else, so it is an error.
+$(KOBJ)/.config: $(KFRAG) $(KSRC_STAMP)
+	@mkdir -p $(KOBJ)
+	+$(KMAKE) tinyconfig
+	cd $(KOBJ) && $(abspath $(KSRC))/scripts/kconfig/merge_config.sh -m .config \
+		$(abspath $(KFRAG))
+	+$(KMAKE) olddefconfig
+	@missing=$$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$$/\1/p' $(KFRAG) | \
+		while read -r opt; do \
+			grep -qx "$$opt=y" $(KOBJ)/.config || echo "$$opt"; \
+		done; \
+		sed -n 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$$/\1/p' $(KFRAG) | \
+		while read -r opt; do \
+			grep -q "^$$opt=" $(KOBJ)/.config && echo "$$opt (must be off)"; \
+		done; true); \
+	if [ -n "$$missing" ]; then \
+		echo "kernel: options of $(KFRAG) not in the final .config:" >&2; \
+		echo "$$missing" | sed 's/^/  /' >&2; \
+		mv $(KOBJ)/.config $(KOBJ)/.config.rejected; \
+		exit 1; \
+	fi
+
+kernel-run: kernel $(VFCONFORM) $(VFCONFORM_GUEST)
+	KOBJ=$(KOBJ) KRUN=$(KRUN) VFCONFORM=$(VFCONFORM) VFCONFORM_GUEST=$(VFCONFORM_GUEST) \
+		bash ref-kernel/kernel-run.sh
+
+# Reads the last kernel run; with both goals on one command line, it waits for it.
+coverage: $(filter kernel-run,$(MAKECMDGOALS))
+	KOBJ=$(KOBJ) KRUN=$(KRUN) KCOV=$(KCOV) bash ref-kernel/coverage.sh
