@@ -198,7 +198,6 @@ static int kernel_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct 
 		snprintf(ctx->err, sizeof(ctx->err), "mmap %s: %s", b->name, strerror(errno));
 		return -out->err;
 	}
-	memset(p, 0x5a, b->size);
 	if (b->kind == VF_BUF_RO && mprotect(p, b->size, PROT_READ)) {
 		out->err = errno;
 		snprintf(ctx->err, sizeof(ctx->err), "mprotect %s: %s", b->name, strerror(errno));

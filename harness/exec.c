@@ -658,7 +658,13 @@ static struct call exec_mapped(struct vf_exec *ex, const struct vf_step *s, json
 	uint64_t iova = s->val[VF_F_IOVA], size = s->val[VF_F_SIZE];
 
 	if (!ex->probe.addr) {
-		struct vf_buf b = { .name = "(probe)", .kind = VF_BUF_ANON, .size = 64ull << 20 };
+		/* sized for the largest MAPPED of the case: populating costs under TCG */
+		struct vf_buf b = { .name = "(probe)", .kind = VF_BUF_ANON };
+		const struct vf_case *c = ex->ctx->c;
+
+		for (unsigned i = 0; i < c->n_steps; i++)
+			if (c->steps[i].op == VF_OP_MAPPED && c->steps[i].val[VF_F_SIZE] > b.size)
+				b.size = c->steps[i].val[VF_F_SIZE];
 
 		if (ex->ctx->ops->buf_create(ex->ctx, &b, &ex->probe))
 			return (struct call){ -1, ex->probe.err ? ex->probe.err : ENOMEM };
