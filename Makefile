@@ -76,7 +76,9 @@ $(BUILD)/tests/%: tests/%.c $(HOST_LIB_OBJ) $(wildcard tests/*.h)
 unit-tests: $(TEST_BIN) $(VFCONFORM)
 	@bash tests/run-unit.sh $(TEST_BIN)
 
+# Each part of the project brings its own rules.
 -include ref-kernel/kernel.mk
+-include $(wildcard sim/*.mk reports/*.mk clients/*.mk)
 
 # Everything: unit tests, then the kernel tier against the committed fixtures.
 check: unit-tests
@@ -89,7 +91,7 @@ report: $(VFCONFORM)
 # Re-record the fixtures from a fresh kernel run (review the git diff afterwards).
 fixtures: kernel-run
 	@mkdir -p $(FIXTURES)
-	@for b in type1 compat; do cp $(BUILD)/kernel-run/$$b.json $(FIXTURES)/$$b.json; done
+	@for b in type1 compat; do cp $(KRUN)/$$b.json $(FIXTURES)/$$b.json; done
 	@echo "fixtures: $(FIXTURES)/type1.json $(FIXTURES)/compat.json recorded"
 
 clean:

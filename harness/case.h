@@ -71,6 +71,12 @@ struct vf_expect {
 	unsigned line;
 };
 
+struct vf_cite {
+	char *client;
+	char *source;		/* repo@commit:path, as read */
+	unsigned line;
+};
+
 struct vf_step {
 	enum vf_op op;
 	unsigned line;
@@ -93,6 +99,8 @@ struct vf_case {
 	unsigned n_tags;
 	char **clients;
 	unsigned n_clients;
+	struct vf_cite *cites;	/* where a client relies on the behaviour */
+	unsigned n_cites;
 	enum vf_topo topo;
 	unsigned groups[VF_MAX_GROUPS];
 	unsigned n_groups;

@@ -83,7 +83,7 @@ static struct vf_step *new_step(struct vf_case *c)
 /* Header keywords; their index is their bit in parser.seen. */
 static const char *const headers[] = {
 	"name", "about", "tags", "clients", "topo", "groups", "iommu", "attach",
-	"buf", "cred", "memlock", "timeout", NULL
+	"buf", "cred", "memlock", "timeout", "cite", NULL
 };
 
 static int header_index(const char *w)
@@ -179,7 +179,7 @@ static bool parse_header(struct parser *p, int idx, char **w, int n, const char 
 	uint64_t v;
 	int t;
 
-	if (idx != 8 && (p->seen & (1u << idx)))
+	if (idx != 8 && idx != 12 && (p->seen & (1u << idx)))
 		return fail(p, "'%s' given twice", w[0]);
 	p->seen |= 1u << idx;
 	if (n < 2)
@@ -280,6 +280,19 @@ static bool parse_header(struct parser *p, int idx, char **w, int n, const char 
 			return true;
 		}
 		return parse_size_word(p, "memlock", w[1], &c->memlock);
+	case 12: /* cite CLIENT SOURCE */
+		if (n != 3 || !valid_name(w[1]))
+			return fail(p, "cite takes CLIENT SOURCE (repo@commit:path)");
+		c->cites = realloc(c->cites, (c->n_cites + 1) * sizeof(*c->cites));
+		if (!c->cites) {
+			fputs("vfconform: out of memory\n", stderr);
+			exit(2);
+		}
+		c->cites[c->n_cites].client = xstrdup(w[1]);
+		c->cites[c->n_cites].source = xstrdup(w[2]);
+		c->cites[c->n_cites].line = p->line;
+		c->n_cites++;
+		return true;
 	case 11: /* timeout */
 		if (n != 2 || !vf_parse_term(w[1], &v) || v == 0 || v > 3600)
 			return fail(p, "timeout takes seconds from 1 to 3600");
@@ -707,6 +720,16 @@ static bool finish(struct parser *p)
 	if (c->attach != VF_ATTACH_NONE && !c->n_groups)
 		return fail(p, "'attach %s' with no groups", c->attach == VF_ATTACH_BEFORE ?
 			    "before" : "after");
+	for (unsigned i = 0; i < c->n_cites; i++) {
+		bool listed = false;
+
+		for (unsigned k = 0; k < c->n_clients; k++)
+			listed |= !strcmp(c->clients[k], c->cites[i].client);
+		if (!listed) {
+			p->line = c->cites[i].line;
+			return fail(p, "cite: client '%s' is not in 'clients'", c->cites[i].client);
+		}
+	}
 	for (unsigned i = 0; i < c->n_bufs; i++)
 		if (c->bufs[i].kind == VF_BUF_BAR && !c->n_groups)
 			return fail(p, "bar buffer '%s' needs a group", c->bufs[i].name);
@@ -811,6 +834,11 @@ void vf_case_free(struct vf_case *c)
 	for (unsigned i = 0; i < c->n_clients; i++)
 		free(c->clients[i]);
 	free(c->clients);
+	for (unsigned i = 0; i < c->n_cites; i++) {
+		free(c->cites[i].client);
+		free(c->cites[i].source);
+	}
+	free(c->cites);
 	for (unsigned i = 0; i < c->n_steps; i++) {
 		free(c->steps[i].raw);
 		free(c->steps[i].expects);

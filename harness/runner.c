@@ -146,11 +146,16 @@ static json_t *str_array(char **v, unsigned n)
 
 static json_t *case_header(const struct vf_case *c)
 {
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}", "name", c->name,
+	json_t *cites = json_array();
+
+	for (unsigned i = 0; i < c->n_cites; i++)
+		json_array_append_new(cites, json_pack("{s:s, s:s}", "client", c->cites[i].client,
+						       "source", c->cites[i].source));
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "name", c->name,
 			 "file", library_path(c->path), "about", c->about,
 			 "tags", str_array(c->tags, c->n_tags),
 			 "clients", str_array(c->clients, c->n_clients),
-			 "topo", vf_topo_name(c->topo));
+			 "topo", vf_topo_name(c->topo), "cites", cites);
 }
 
 struct child_result {

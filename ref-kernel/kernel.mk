@@ -12,7 +12,7 @@ VFCONFORM_GUEST ?= $(BUILD)/guest/vfconform
 
 KOBJ := $(BUILD)/kernel
 KFRAG := ref-kernel/config.fragment
-KRUN := $(BUILD)/kernel-run
+KRUN ?= $(BUILD)/kernel-run
 KCOV := $(BUILD)/coverage
 KSRC_STAMP := $(KSRC)/.vfconform-unpacked
 # Only these directories are profiled; GCOV_PROFILE_ALL would slow both build and guest.
