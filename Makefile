@@ -15,11 +15,13 @@ FIXTURES	:= fixtures/kernel-$(KVER)
 CC		?= gcc
 WARN		:= -Wall -Wextra -Wno-sign-compare -Wno-missing-field-initializers
 CFLAGS		?= -O2 -g
-VF_CFLAGS	:= -std=c11 $(WARN) -I$(UAPI)/include -Iharness
+VF_CFLAGS	:= -std=c11 $(WARN) -I$(UAPI)/include -Iharness -Isim/include
 HOST_LIBS	:= -ljansson -lcap
 CHECK_LIBS	:= $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
-HARNESS_SRC	:= $(wildcard harness/*.c)
+# libvfsim (sim/) is linked into the runner, the tests and the guest binary alike.
+SIM_SRC		:= $(wildcard sim/*.c)
+HARNESS_SRC	:= $(wildcard harness/*.c) $(SIM_SRC)
 HARNESS_LIB	:= $(filter-out harness/main.c,$(HARNESS_SRC))
 HOST_OBJ	:= $(HARNESS_SRC:%.c=$(BUILD)/host/%.o)
 HOST_LIB_OBJ	:= $(HARNESS_LIB:%.c=$(BUILD)/host/%.o)
@@ -48,12 +50,13 @@ $(UAPI_STAMP): $(KSRC_STAMP)
 		INSTALL_HDR_PATH=$(CURDIR)/$(UAPI) headers_install
 	@touch $@
 
-$(BUILD)/host/%.o: %.c $(wildcard harness/*.h) $(UAPI_STAMP)
+HEADERS		:= $(wildcard harness/*.h sim/include/*.h sim/*.h)
+$(BUILD)/host/%.o: %.c $(HEADERS) $(UAPI_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) $(VF_CFLAGS) -c -o $@ $<
 
-$(BUILD)/guest/%.o: %.c $(wildcard harness/*.h) $(UAPI_STAMP)
+$(BUILD)/guest/%.o: %.c $(HEADERS) $(UAPI_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) -O2 $(VF_CFLAGS) -c -o $@ $<
