@@ -93,8 +93,10 @@ static int parse_topos(const char *list, unsigned *mask)
 		int v = vf_topo_lookup(t);
 
 		if (v < 0) {
+			int ret = usage_error("unknown topology '%s' (vtd, mdev, multi, noiommu)", t);
+
 			free(copy);
-			return usage_error("unknown topology '%s' (vtd, mdev, multi, noiommu)", t);
+			return ret;
 		}
 		*mask |= 1u << v;
 	}
