@@ -380,12 +380,41 @@ static void record_bitmap(json_t *out, const uint8_t *bm, uint64_t len)
 	json_object_set_new(out, "bitmap_bits", json_integer((json_int_t)bits));
 }
 
-/* Bitmap storage for a step; the kernel never sees more than MAX_ARG_BUF. */
-static uint8_t *bitmap_alloc(uint64_t len)
-{
-	uint8_t *bm = calloc(1, len < MAX_ARG_BUF ? len + 64 : MAX_ARG_BUF);
+/*
+ * Bitmap storage: the whole size the case claims is reserved as address
+ * space, the first BITMAP_RW bytes of it writable and the rest PROT_NONE, so
+ * a kernel writing a huge bitmap gets EFAULT instead of overrunning the heap.
+ */
+#define BITMAP_RW	(64ull << 20)
+#define BITMAP_MAX	(16ull << 30)
 
-	return bm;
+struct bitmap_mem {
+	uint8_t *p;
+	size_t len;
+};
+
+static uint8_t *bitmap_alloc(struct bitmap_mem *m, uint64_t len)
+{
+	size_t rw;
+
+	m->len = len < 4096 ? 4096 : len > BITMAP_MAX ? BITMAP_MAX : len;
+	m->p = mmap(NULL, m->len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->p == MAP_FAILED) {
+		m->p = NULL;
+		return NULL;
+	}
+	rw = m->len < BITMAP_RW ? m->len : BITMAP_RW;
+	if (mprotect(m->p, rw, PROT_READ | PROT_WRITE)) {
+		munmap(m->p, m->len);
+		m->p = NULL;
+	}
+	return m->p;
+}
+
+static void bitmap_free(struct bitmap_mem *m)
+{
+	if (m->p)
+		munmap(m->p, m->len);
 }
 
 static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -400,6 +429,7 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	uint64_t bsize = vf_has(s, VF_F_BITMAP_SIZE) ? s->val[VF_F_BITMAP_SIZE] :
 			 bitmap_bytes(s->val[VF_F_SIZE], pgsize);
 	size_t owned = dirty ? sizeof(arg) : sizeof(arg.u);
+	struct bitmap_mem mem = { 0 };
 	uint8_t *bm = NULL;
 	struct argbuf a;
 	struct call c;
@@ -410,13 +440,13 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	arg.u.iova = s->val[VF_F_IOVA];
 	arg.u.size = s->val[VF_F_SIZE];
 	if (dirty) {
-		bm = bitmap_alloc(bsize);
+		bm = bitmap_alloc(&mem, bsize);
 		arg.b.pgsize = pgsize;
 		arg.b.size = bsize;
 		arg.b.data = (void *)bm;
 	}
 	if (!argbuf_init(&a, sizeof(arg))) {
-		free(bm);
+		bitmap_free(&mem);
 		return (struct call){ -1, ENOMEM };
 	}
 	if (s->raw) {
@@ -433,7 +463,7 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	if (bm && c.ret == 0 && bsize < MAX_ARG_BUF)
 		record_bitmap(out, bm, bsize);
 	json_object_set_new(out, "canary", canary_state(&a, owned));
-	free(bm);
+	bitmap_free(&mem);
 	free(a.p);
 	return c;
 }
@@ -450,6 +480,7 @@ static struct call exec_dirty(struct vf_exec *ex, const struct vf_step *s, json_
 	uint64_t bsize = vf_has(s, VF_F_BITMAP_SIZE) ? s->val[VF_F_BITMAP_SIZE] :
 			 bitmap_bytes(s->val[VF_F_SIZE], pgsize);
 	size_t owned = get ? sizeof(arg) : sizeof(arg.d);
+	struct bitmap_mem mem = { 0 };
 	uint8_t *bm = NULL;
 	struct argbuf a;
 	struct call c;
@@ -458,7 +489,7 @@ static struct call exec_dirty(struct vf_exec *ex, const struct vf_step *s, json_
 	arg.d.argsz = vf_has(s, VF_F_ARGSZ) ? (uint32_t)s->val[VF_F_ARGSZ] : owned;
 	arg.d.flags = flags;
 	if (get) {
-		bm = bitmap_alloc(bsize);
+		bm = bitmap_alloc(&mem, bsize);
 		arg.g.iova = s->val[VF_F_IOVA];
 		arg.g.size = s->val[VF_F_SIZE];
 		arg.g.bitmap.pgsize = pgsize;
@@ -466,7 +497,7 @@ static struct call exec_dirty(struct vf_exec *ex, const struct vf_step *s, json_
 		arg.g.bitmap.data = (void *)bm;
 	}
 	if (!argbuf_init(&a, sizeof(arg))) {
-		free(bm);
+		bitmap_free(&mem);
 		return (struct call){ -1, ENOMEM };
 	}
 	if (s->raw) {
@@ -479,7 +510,7 @@ static struct call exec_dirty(struct vf_exec *ex, const struct vf_step *s, json_
 	if (bm && c.ret == 0 && bsize < MAX_ARG_BUF)
 		record_bitmap(out, bm, bsize);
 	json_object_set_new(out, "canary", canary_state(&a, owned));
-	free(bm);
+	bitmap_free(&mem);
 	free(a.p);
 	return c;
 }

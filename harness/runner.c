@@ -171,6 +171,7 @@ static void take_line(struct child_result *r, const char *line)
 	const char *kind = json_string_value(json_object_get(ev, "event"));
 
 	if (!kind) {
+		r->status = "error";
 		snprintf(r->detail, sizeof(r->detail), "garbled output from the case's child");
 	} else if (!strcmp(kind, "step")) {
 		json_array_append(r->steps, json_object_get(ev, "obs"));
