@@ -29,7 +29,7 @@ GUEST_OBJ	:= $(HARNESS_SRC:%.c=$(BUILD)/guest/%.o)
 TEST_SRC	:= $(wildcard tests/check_*.c)
 TEST_BIN	:= $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps guest unit-tests check report fixtures clean
+.PHONY: all deps guest unit-tests asan unit-tests-asan check report fixtures clean
 all: $(VFCONFORM)
 
 deps:
@@ -80,6 +80,35 @@ unit-tests: $(TEST_BIN) $(VFCONFORM)
 	@bash tests/run-unit.sh $(TEST_BIN)
 
 # Each part of the project brings its own rules.
+# The same runner and tests built with AddressSanitizer and UBSan.
+ASAN_FLAGS	:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+		   -fno-sanitize-recover=undefined
+ASAN_OBJ	:= $(HARNESS_SRC:%.c=$(BUILD)/asan/%.o)
+ASAN_LIB_OBJ	:= $(HARNESS_LIB:%.c=$(BUILD)/asan/%.o)
+ASAN_TEST_BIN	:= $(TEST_SRC:tests/%.c=$(BUILD)/asan/tests/%)
+
+$(BUILD)/asan/%.o: %.c $(HEADERS) $(UAPI_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (asan)"
+	@$(CC) $(ASAN_FLAGS) $(VF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/asan/vfconform: $(ASAN_OBJ)
+	@echo "  LD      $@ (asan)"
+	@$(CC) $(ASAN_FLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/asan/tests/%: tests/%.c $(ASAN_LIB_OBJ) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (asan)"
+	@$(CC) $(ASAN_FLAGS) $(VF_CFLAGS) -Itests -o $@ $< $(ASAN_LIB_OBJ) $(HOST_LIBS) $(CHECK_LIBS)
+
+asan: $(BUILD)/asan/vfconform $(ASAN_TEST_BIN)
+
+# Leaks count as failures too: LeakSanitizer runs at every test's exit. The
+# runner's tests crash children on purpose, so SIGSEGV keeps its default action.
+unit-tests-asan: asan
+	@ASAN_OPTIONS=detect_leaks=1:handle_segv=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		bash tests/run-unit.sh $(ASAN_TEST_BIN)
+
 -include ref-kernel/kernel.mk
 -include $(wildcard sim/*.mk reports/*.mk clients/*.mk)
 

@@ -86,7 +86,11 @@ static long fake_ioctl(struct vf_ctx *ctx, int handle, unsigned long request, vo
 		c->handle = handle;
 		c->request = request;
 		c->arg = (uintptr_t)arg;
-		memcpy(c->bytes, arg, arg_len(request, arg));
+		size_t len = arg_len(request, arg);
+
+		/* SET_IOMMU and friends pass a value, not a pointer */
+		if (len)
+			memcpy(c->bytes, arg, len);
 	}
 	n_calls++;
 	if (hook)
