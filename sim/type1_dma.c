@@ -31,7 +31,6 @@ int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 		return -r.err;
 	p->locked_vm += r.counted;
 	d->locked = r.counted;
-	d->iommu_mapped = true;
 	return 0;
 }
 
@@ -103,6 +102,8 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 	ret = t1_pin_dma(s, t, d);
 	if (ret)
 		t1_remove_dma(s, t, d);
+	else
+		d->iommu_mapped = true;
 	return ret;
 }
 
