@@ -180,8 +180,6 @@ static long unmap_dma(struct vfsim *s, struct compat_ctx *cx, void *arg)
 		if (u.iova || u.size)
 			return -EINVAL;
 		rc = iopt_unmap_range(s, io, 0, UINT64_MAX, &unmapped);
-		if (rc == -ENOENT)
-			rc = 0;		/* an empty IOAS unmaps all fine */
 	} else {
 		if (io->disable_large_pages) {
 			/* TYPE1: cut at both ends first, so the middle can go */

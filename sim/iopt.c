@@ -213,19 +213,17 @@ int iopt_unmap_range(struct vfsim *s, struct ioas *io, uint64_t start, uint64_t 
 		     uint64_t *unmapped)
 {
 	struct itree_node *n;
-	uint64_t bytes = 0;
-	int rc = -ENOENT;
+	int rc = 0;		/* nothing mapped there is a success */
 
+	*unmapped = 0;
 	while ((n = itree_first(&io->areas, start, last))) {
-		if (n->first < start || n->last > last)
-			goto out;
-		bytes += n->last - n->first + 1;
+		if (n->first < start || n->last > last) {
+			rc = -ENOENT;
+			break;
+		}
+		*unmapped += n->last - n->first + 1;
 		area_free(s, io, container_of(n, struct iopt_area, node));
 	}
-	if (bytes)
-		rc = 0;
-out:
-	*unmapped = bytes;
 	return rc;
 }
 
