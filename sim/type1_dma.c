@@ -93,7 +93,6 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 	d->prot = prot;
 	d->proc = s->cur;
 	d->lock_cap = cur_proc(s)->cap_ipc_lock;
-	d->dirty_all = t->dirty_tracking;
 	itree_insert(&t->dmas, &d->node);
 	t->dma_avail--;
 	/* without an IOMMU domain (mdev only) nothing is pinned until a device asks */
@@ -141,20 +140,38 @@ static struct itree_node *first_node(struct t1_iommu *t, uint64_t start, uint64_
 	return res;
 }
 
-/* update_user_bitmap(): the dirty bits of one mapping, at its offset from base. */
-static void put_bitmap(struct vfsim *s, uint8_t *bm, struct t1_iommu *t, struct t1_dma *d,
-		       uint64_t base, uint64_t pgsize)
+/*
+ * update_user_bitmap(): one mapping's dirty bits at their offset from base.
+ * Whole u64 words are written; the bits of the first word below the mapping
+ * are kept from what the user buffer held, the rest of the last word is 0.
+ */
+int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, const struct t1_dma *d,
+			  uint64_t base, uint64_t pgsize)
 {
-	uint64_t shift = ffs64(pgsize), first = (d->node.first - base) >> shift;
-	uint64_t nbits = d->size >> shift;
+	uint64_t pgshift = ffs64(pgsize), nbits = d->size >> pgshift;
+	uint64_t bit_offset = (d->node.first - base) >> pgshift;
+	uint64_t word = bit_offset / 64, shift = bit_offset % 64, leftover = 0;
+	uint64_t nwords = (nbits + shift + 63) / 64, *buf;
+	/* no device here can report dirty pages: every IOMMU-mapped page is dirty */
+	bool all = t->n_domain_groups && d->iommu_mapped;
+	int ret;
 
-	(void)s;
-	/* an IOMMU-backed mapping cannot report dirty pages: all of it is dirty */
-	if (!(t->n_domain_groups && d->iommu_mapped) && !d->dirty_all)
-		return;
-	for (uint64_t b = first; b < first + nbits; b++)
-		bm[b / 8] |= (uint8_t)(1u << (b % 8));
-	d->dirty_all = false;
+	buf = calloc(nwords ? nwords : 1, sizeof(*buf));
+	if (!buf)
+		return -ENOMEM;
+	for (uint64_t b = shift; all && b < shift + nbits; b++)
+		buf[b / 64] |= 1ull << (b % 64);
+	if (shift) {
+		ret = vfsim_copy_from_user(&leftover, bitmap + word * 8, sizeof(leftover));
+		if (ret) {
+			free(buf);
+			return ret;
+		}
+		buf[0] |= leftover & ((1ull << shift) - 1);
+	}
+	ret = vfsim_copy_to_user(bitmap + word * 8, buf, nwords * 8);
+	free(buf);
+	return ret;
 }
 
 static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type1_dma_unmap *u,
@@ -220,8 +237,11 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 			n = itree_next(n, 0, UINT64_MAX);
 			continue;
 		}
-		if (u->flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP)
-			put_bitmap(s, (uint8_t *)(uintptr_t)bitmap->data, t, d, iova, pgsize);
+		if (u->flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) {
+			ret = t1_update_user_bitmap((uintptr_t)bitmap->data, t, d, iova, pgsize);
+			if (ret)
+				break;
+		}
 		unmapped += d->size;
 		n = itree_next(n, 0, UINT64_MAX);
 		t1_remove_dma(s, t, d);
@@ -261,7 +281,9 @@ long t1_unmap(struct vfsim *s, struct t1_iommu *t, void *arg)
 		if (u.argsz < minsz + sizeof(bitmap))
 			return -EINVAL;
 		memcpy(&bitmap, (uint8_t *)arg + minsz, sizeof(bitmap));
-		if (!bitmap.data && bitmap.size)
+		/* access_ok(): the bitmap must lie in the user half */
+		if ((uintptr_t)bitmap.data + bitmap.size < (uintptr_t)bitmap.data ||
+		    (uintptr_t)bitmap.data + bitmap.size > 0x7ffffffff000ull)
 			return -EINVAL;
 		ret = t1_verify_bitmap_size(u.size >> ffs64(bitmap.pgsize), bitmap.size);
 		if (ret)

@@ -11,8 +11,6 @@
 
 #define CAPS_MAX	512
 
-int t1_verify_bitmap_size(uint64_t npages, uint64_t bitmap_size);
-
 struct caps {
 	uint8_t buf[CAPS_MAX];
 	size_t size;
@@ -120,8 +118,9 @@ static long dirty_get_bitmap(struct vfsim *s, struct t1_iommu *t, void *arg,
 	memcpy(&range, (uint8_t *)arg + minsz, sizeof(range));
 	if (range.iova + range.size < range.iova)
 		return -EINVAL;
-	if (!range.bitmap.data && range.bitmap.size)
-		return -EINVAL;
+	if ((uintptr_t)range.bitmap.data + range.bitmap.size < (uintptr_t)range.bitmap.data ||
+	    (uintptr_t)range.bitmap.data + range.bitmap.size > 0x7ffffffff000ull)
+		return -EINVAL;	/* access_ok() */
 	ret = t1_verify_bitmap_size(range.size >> ffs64(range.bitmap.pgsize), range.bitmap.size);
 	if (ret)
 		return ret;
@@ -139,20 +138,13 @@ static long dirty_get_bitmap(struct vfsim *s, struct t1_iommu *t, void *arg,
 		return -EINVAL;
 	for (n = itree_first(&t->dmas, range.iova, range.iova + range.size - 1); n;
 	     n = itree_next(n, 0, range.iova + range.size - 1)) {
-		uint8_t *bm = (uint8_t *)(uintptr_t)range.bitmap.data;
-		uint64_t shift = ffs64(pgsize), first, nbits;
-
-		d = container_of(n, struct t1_dma, node);
 		if (n->first < range.iova)
 			continue;
-		first = (n->first - range.iova) >> shift;
-		nbits = d->size >> shift;
-		/* IOMMU-mapped pages count as dirty every time: nothing reports them */
-		if (!(t->n_domain_groups && d->iommu_mapped) && !d->dirty_all)
-			continue;
-		for (uint64_t b = first; b < first + nbits; b++)
-			bm[b / 8] |= (uint8_t)(1u << (b % 8));
-		d->dirty_all = false;
+		ret = t1_update_user_bitmap((uintptr_t)range.bitmap.data, t,
+					    container_of(n, struct t1_dma, node), range.iova,
+					    pgsize);
+		if (ret)
+			return ret;
 	}
 	(void)s;
 	return 0;
@@ -164,8 +156,6 @@ long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg)
 	size_t minsz = offsetof(struct vfio_iommu_type1_dirty_bitmap, flags) + sizeof(dirty.flags);
 	uint32_t mask = VFIO_IOMMU_DIRTY_PAGES_FLAG_START | VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP |
 			VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
-	struct itree_node *n;
-
 	if (!t->v2)
 		return -EACCES;
 	memcpy(&dirty, arg, minsz);
@@ -175,11 +165,7 @@ long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg)
 	if (dirty.flags & (dirty.flags - 1))
 		return -EINVAL;
 	if (dirty.flags & VFIO_IOMMU_DIRTY_PAGES_FLAG_START) {
-		if (!t->dirty_tracking) {
-			t->dirty_tracking = true;
-			for (n = itree_min(&t->dmas); n; n = itree_next(n, 0, UINT64_MAX))
-				container_of(n, struct t1_dma, node)->dirty_all = false;
-		}
+		t->dirty_tracking = true;
 		return 0;
 	}
 	if (dirty.flags & VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP) {

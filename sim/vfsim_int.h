@@ -73,7 +73,6 @@ struct t1_dma {
 	bool lock_cap;			/* CAP_IPC_LOCK when mapped */
 	int proc;			/* the task that mapped it */
 	uint64_t locked;		/* pages charged to the task's locked_vm */
-	bool dirty_all;			/* tracking: every page dirty until reported */
 };
 
 struct t1_range {
@@ -204,6 +203,10 @@ struct pin_result vfsim_pin_walk(struct vfsim *s, int proc, uint64_t vaddr, uint
 				 bool write, bool allow_pfnmap);
 uint64_t vfsim_rlimit_pages(const struct vfsim *s, int proc);
 
+/* uaccess.c: 0 or -EFAULT */
+int vfsim_copy_to_user(uint64_t dst, const void *src, size_t n);
+int vfsim_copy_from_user(void *dst, uint64_t src, size_t n);
+
 /* type1*.c */
 struct t1_iommu *t1_open(struct vfsim *s, unsigned long type, int *err);
 void t1_release(struct vfsim *s, struct t1_iommu *t);
@@ -218,6 +221,9 @@ long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg);
 int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d);
 void t1_unpin_dma(struct vfsim *s, struct t1_dma *d);
 void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d);
+int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, const struct t1_dma *d,
+			  uint64_t base, uint64_t pgsize);
+int t1_verify_bitmap_size(uint64_t npages, uint64_t bitmap_size);
 bool t1_iova_valid(const struct t1_iommu *t, uint64_t first, uint64_t last);
 struct t1_dma *t1_find_dma(struct t1_iommu *t, uint64_t iova, uint64_t size);
 
