@@ -148,7 +148,8 @@ static long map_dma(struct vfsim *s, struct compat_ctx *cx, void *arg)
 	int prot = 0;
 	struct ioas *io;
 
-	memcpy(&m, arg, minsz);
+	if (arg_in(&m, arg, minsz))
+		return -EFAULT;
 	if (m.argsz < minsz || (m.flags & ~supported))
 		return -EINVAL;
 	if (m.flags & VFIO_DMA_MAP_FLAG_READ)
@@ -169,7 +170,8 @@ static long unmap_dma(struct vfsim *s, struct compat_ctx *cx, void *arg)
 	struct ioas *io;
 	int rc;
 
-	memcpy(&u, arg, minsz);
+	if (arg_in(&u, arg, minsz))
+		return -EFAULT;
 	/* GET_DIRTY_BITMAP and VADDR are not supported: only ALL */
 	if (u.argsz < minsz || (u.flags & ~VFIO_DMA_UNMAP_FLAG_ALL))
 		return -EINVAL;
@@ -272,7 +274,8 @@ long compat_get_info(struct vfsim *s, struct compat_ctx *cx, void *arg)
 
 	(void)s;
 	memset(&info, 0, sizeof(info));
-	memcpy(&info, arg, minsz);
+	if (arg_in(&info, arg, minsz))
+		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
 	minsz = info.argsz < sizeof(info) ? info.argsz : sizeof(info);
@@ -313,14 +316,16 @@ static long vfio_ioas(struct compat_ctx *cx, void *arg)
 	uint32_t usize;
 	struct ioas *io;
 
-	memcpy(&usize, arg, sizeof(usize));
+	if (arg_in(&usize, arg, sizeof(usize)))
+		return -EFAULT;
 	if (usize < sizeof(cmd))
 		return -EINVAL;
 	/* copy_struct_from_user(): bytes past what we know must be zero */
 	for (size_t i = sizeof(cmd); i < usize && i < 4096; i++)
 		if (((uint8_t *)arg)[i])
 			return -E2BIG;
-	memcpy(&cmd, arg, sizeof(cmd));
+	if (arg_in(&cmd, arg, sizeof(cmd)))
+		return -EFAULT;
 	if (cmd.__reserved)
 		return -EOPNOTSUPP;
 	switch (cmd.op) {

@@ -20,7 +20,8 @@ static long group_status(struct vfsim_group *gr, void *arg)
 	struct vfio_group_status st;
 	size_t minsz = offsetof(struct vfio_group_status, flags) + sizeof(st.flags);
 
-	memcpy(&st, arg, minsz);
+	if (arg_in(&st, arg, minsz))
+		return -EFAULT;
 	if (st.argsz < minsz)
 		return -EINVAL;
 	st.flags = 0;
@@ -43,7 +44,8 @@ static long group_set_container(struct vfsim *s, unsigned g, void *arg)
 	int32_t fd;
 	int err = 0;
 
-	memcpy(&fd, arg, sizeof(fd));
+	if (arg_in(&fd, arg, sizeof(fd)))
+		return -EFAULT;
 	c = vfsim_handle_container(s, fd, &err);
 	if (!c && err == -EBADF)
 		return err;
@@ -109,6 +111,8 @@ static long group_get_device_fd(struct vfsim *s, unsigned g, const char *name, i
 	unsigned d;
 	int ret;
 
+	if ((uintptr_t)name < 4096)
+		return -EFAULT;		/* strndup_user() */
 	for (d = 0; d < gr->n_devs; d++) {
 		if (!strncmp(gr->devs[d].name, name, 4096)) {
 			dev = &gr->devs[d];

@@ -306,19 +306,6 @@ struct vfsim_container *vfsim_handle_container(struct vfsim *s, int handle, int 
 	return h->c;
 }
 
-/* Requests whose argument is a pointer: a NULL or first-page one faults. */
-static bool bad_pointer(unsigned long req, const void *arg)
-{
-	switch (req) {
-	case VFIO_GET_API_VERSION:
-	case VFIO_CHECK_EXTENSION:
-	case VFIO_SET_IOMMU:
-	case VFIO_GROUP_UNSET_CONTAINER:
-		return false;
-	}
-	return (uintptr_t)arg < 4096;
-}
-
 long vfsim_ioctl(struct vfsim *s, int handle, unsigned long req, void *arg)
 {
 	struct vfsim_handle *h;
@@ -327,8 +314,6 @@ long vfsim_ioctl(struct vfsim *s, int handle, unsigned long req, void *arg)
 
 	if (!s || !(h = handle_get(s, handle)))
 		return -EBADF;
-	if (bad_pointer(req, arg))
-		return h->kind == H_DEVICE ? -ENOTTY : -EFAULT;
 	switch (h->kind) {
 	case H_CONTAINER:
 		if (h->c->pers == VFSIM_COMPAT)

@@ -112,7 +112,8 @@ long t1_map(struct vfsim *s, struct t1_iommu *t, void *arg)
 	size_t minsz = offsetof(struct vfio_iommu_type1_dma_map, size) + sizeof(m.size);
 	uint32_t mask = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE | VFIO_DMA_MAP_FLAG_VADDR;
 
-	memcpy(&m, arg, minsz);
+	if (arg_in(&m, arg, minsz))
+		return -EFAULT;
 	if (m.argsz < minsz || (m.flags & ~mask))
 		return -EINVAL;
 	return do_map(s, t, &m);
@@ -271,7 +272,8 @@ long t1_unmap(struct vfsim *s, struct t1_iommu *t, void *arg)
 			VFIO_DMA_UNMAP_FLAG_VADDR;
 	long ret;
 
-	memcpy(&u, arg, minsz);
+	if (arg_in(&u, arg, minsz))
+		return -EFAULT;
 	if (u.argsz < minsz || (u.flags & ~mask))
 		return -EINVAL;
 	if ((u.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) &&

@@ -83,7 +83,8 @@ long t1_get_info(struct vfsim *s, struct t1_iommu *t, void *arg)
 
 	(void)s;
 	memset(&info, 0, sizeof(info));
-	memcpy(&info, arg, minsz);
+	if (arg_in(&info, arg, minsz))
+		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
 	minsz = info.argsz < sizeof(info) ? info.argsz : sizeof(info);
@@ -158,7 +159,8 @@ long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg)
 			VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
 	if (!t->v2)
 		return -EACCES;
-	memcpy(&dirty, arg, minsz);
+	if (arg_in(&dirty, arg, minsz))
+		return -EFAULT;
 	if (dirty.argsz < minsz || (dirty.flags & ~mask))
 		return -EINVAL;
 	/* only one flag at a time */

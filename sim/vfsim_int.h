@@ -203,6 +203,19 @@ struct pin_result vfsim_pin_walk(struct vfsim *s, int proc, uint64_t vaddr, uint
 				 bool write, bool allow_pfnmap);
 uint64_t vfsim_rlimit_pages(const struct vfsim *s, int proc);
 
+/*
+ * The ioctl argument itself: the harness always passes a real buffer, so
+ * only a NULL-ish pointer is caught (the kernel's EFAULT), where the kernel
+ * would copy it, so the order of checks stays the kernel's.
+ */
+static inline int arg_in(void *dst, const void *arg, size_t n)
+{
+	if ((uintptr_t)arg < 4096)
+		return -EFAULT;
+	__builtin_memcpy(dst, arg, n);
+	return 0;
+}
+
 /* uaccess.c: 0 or -EFAULT */
 int vfsim_copy_to_user(uint64_t dst, const void *src, size_t n);
 int vfsim_copy_from_user(void *dst, uint64_t src, size_t n);
