@@ -51,6 +51,9 @@ static uint64_t pages_alone(struct vfsim *s, struct ioas *io, struct iopt_area *
 	uint64_t n = pg_last - pg_first + 1;
 	struct itree_node *it;
 
+	/* only a cut shares pages between areas; the common case needs no scan */
+	if (self->pages->refs == 1)
+		return n;
 	for (it = itree_min(&io->areas); it; it = itree_next(it, 0, UINT64_MAX)) {
 		struct iopt_area *o = container_of(it, struct iopt_area, node);
 		uint64_t f, l;
