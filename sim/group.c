@@ -87,6 +87,22 @@ static long group_unset_container(struct vfsim *s, unsigned g)
 	return 0;
 }
 
+/* The group's last fd is gone (and no device holds it): the container goes too. */
+void group_release(struct vfsim *s, unsigned g)
+{
+	struct vfsim_group *gr = &s->groups[g];
+	struct vfsim_container *c = gr->container;
+
+	if (!c)
+		return;
+	if (c->pers == VFSIM_TYPE1)
+		container_detach_group(s, c, g);
+	c->group_mask &= ~(1u << g);
+	gr->container = NULL;
+	gr->container_users = 0;
+	container_put(s, c);
+}
+
 /* First open of a device through its group (vfio_df_device_first_open). */
 static int device_first_open(struct vfsim *s, unsigned g, unsigned d)
 {

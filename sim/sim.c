@@ -274,7 +274,21 @@ int vfsim_open_group(struct vfsim *s, unsigned g)
 }
 
 int device_close(struct vfsim *s, unsigned g, unsigned d);
+void group_release(struct vfsim *s, unsigned g);
 long group_ioctl(struct vfsim *s, unsigned g, unsigned long req, void *arg, int *new_dev);
+
+/* Groups that no fd and no open device holds any more let go of their container. */
+static void release_unused_groups(struct vfsim *s)
+{
+	for (unsigned g = 0; g < s->n_groups; g++) {
+		bool held = s->groups[g].dev_opens > 0;
+
+		for (int h = 0; h < VFSIM_MAX_HANDLES && !held; h++)
+			held = s->handles[h].kind == H_GROUP && s->handles[h].group == g;
+		if (!held)
+			group_release(s, g);
+	}
+}
 
 int vfsim_close(struct vfsim *s, int handle)
 {
@@ -287,6 +301,7 @@ int vfsim_close(struct vfsim *s, int handle)
 	else if (h->kind == H_CONTAINER)
 		container_put(s, h->c);
 	h->kind = H_FREE;
+	release_unused_groups(s);
 	return 0;
 }
 
