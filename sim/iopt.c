@@ -219,13 +219,16 @@ int iopt_unmap_range(struct vfsim *s, struct ioas *io, uint64_t start, uint64_t 
 	int rc = 0;		/* nothing mapped there is a success */
 
 	*unmapped = 0;
-	while ((n = itree_first(&io->areas, start, last))) {
+	for (n = itree_first(&io->areas, start, last); n;) {
+		struct itree_node *next = itree_next(n, start, last);
+
 		if (n->first < start || n->last > last) {
 			rc = -ENOENT;
 			break;
 		}
 		*unmapped += n->last - n->first + 1;
 		area_free(s, io, container_of(n, struct iopt_area, node));
+		n = next;
 	}
 	return rc;
 }

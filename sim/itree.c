@@ -31,22 +31,6 @@ static struct itree_node *floor_node(struct itree *t, uint64_t x)
 	return best;
 }
 
-/* The interval with the smallest first >= x, or NULL. */
-static struct itree_node *ceil_node(struct itree *t, uint64_t x)
-{
-	struct itree_node *n = RB_ROOT(&t->root), *best = NULL;
-
-	while (n) {
-		if (n->first >= x) {
-			best = n;
-			n = RB_LEFT(n, rb);
-		} else {
-			n = RB_RIGHT(n, rb);
-		}
-	}
-	return best;
-}
-
 struct itree_node *itree_first(struct itree *t, uint64_t first, uint64_t last)
 {
 	struct itree_node *n;
@@ -56,7 +40,8 @@ struct itree_node *itree_first(struct itree *t, uint64_t first, uint64_t last)
 	n = floor_node(t, first);
 	if (n && n->last >= first)
 		return n;
-	n = ceil_node(t, first);
+	/* disjoint and sorted: the next one up is the floor's successor */
+	n = n ? RB_NEXT(itree_rb, &t->root, n) : RB_MIN(itree_rb, &t->root);
 	return n && n->first <= last ? n : NULL;
 }
 
@@ -81,9 +66,14 @@ bool itree_insert(struct itree *t, struct itree_node *n)
 {
 	if (n->first > n->last || itree_first(t, n->first, n->last))
 		return false;
+	itree_insert_unchecked(t, n);
+	return true;
+}
+
+void itree_insert_unchecked(struct itree *t, struct itree_node *n)
+{
 	RB_INSERT(itree_rb, &t->root, n);
 	t->count++;
-	return true;
 }
 
 void itree_remove(struct itree *t, struct itree_node *n)

@@ -33,6 +33,8 @@ struct itree {
 void itree_init(struct itree *t);
 /* Insert n (first/last set); false if it meets an interval already in t. */
 bool itree_insert(struct itree *t, struct itree_node *n);
+/* Insert n when the caller already knows it meets nothing (saves a lookup). */
+void itree_insert_unchecked(struct itree *t, struct itree_node *n);
 void itree_remove(struct itree *t, struct itree_node *n);
 /* The lowest interval meeting [first, last], or NULL; first > last gives NULL. */
 struct itree_node *itree_first(struct itree *t, uint64_t first, uint64_t last);

@@ -93,7 +93,7 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 	d->prot = prot;
 	d->proc = s->cur;
 	d->lock_cap = cur_proc(s)->cap_ipc_lock;
-	itree_insert(&t->dmas, &d->node);
+	itree_insert_unchecked(&t->dmas, &d->node);	/* t1_find_dma() said it is free */
 	t->dma_avail--;
 	/* without an IOMMU domain (mdev only) nothing is pinned until a device asks */
 	if (!t->n_domain_groups)
@@ -202,17 +202,24 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 	if ((u->flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) &&
 	    (!t->dirty_tracking || bitmap->pgsize != pgsize))
 		goto out;
+	n = first_n = first_node(t, iova, size);
 	/* v2: no unmap may bisect a mapping */
 	if (t->v2 && !all) {
-		d = t1_find_dma(t, iova, 1);
-		if (d && d->node.first != iova)
-			goto out;
-		d = t1_find_dma(t, iova + size - 1, 0);
-		if (d && d->node.first + d->size != iova + size)
-			goto out;
+		d = n ? container_of(n, struct t1_dma, node) : NULL;
+		/*
+		 * Unmapping exactly one mapping passes both checks; skip their
+		 * two lookups, the common case of a big container.
+		 */
+		if (!d || d->node.first != iova || d->node.first + d->size != iova + size) {
+			d = t1_find_dma(t, iova, 1);
+			if (d && d->node.first != iova)
+				goto out;
+			d = t1_find_dma(t, iova + size - 1, 0);
+			if (d && d->node.first + d->size != iova + size)
+				goto out;
+		}
 	}
 	ret = 0;
-	n = first_n = first_node(t, iova, size);
 	while (n) {
 		d = container_of(n, struct t1_dma, node);
 		if (n->first >= iova + size)
