@@ -5,8 +5,12 @@
 
 extern const struct vf_backend_ops vf_kernel_type1_ops;
 extern const struct vf_backend_ops vf_kernel_compat_ops;
+extern const struct vf_backend_ops vf_sim_type1_ops;
+extern const struct vf_backend_ops vf_sim_compat_ops;
 
 static const struct vf_backend_ops *const backends[] = {
+	&vf_sim_type1_ops,
+	&vf_sim_compat_ops,
 	&vf_kernel_type1_ops,
 	&vf_kernel_compat_ops,
 	NULL
@@ -22,5 +26,5 @@ const struct vf_backend_ops *vf_backend_find(const char *name)
 
 const char *vf_backend_names(void)
 {
-	return "kernel-type1, kernel-compat";
+	return "sim-type1, sim-compat, kernel-type1, kernel-compat";
 }

@@ -40,6 +40,15 @@ static const char usage_text[] =
 	"  --help     this text\n"
 	"  --version  the version\n"
 	"\n"
+	"backends:\n"
+	"  sim-type1      libvfsim (sim/), type1 personality: the legacy container's\n"
+	"                 behaviour modelled in-process; no kernel, no devices, any user.\n"
+	"  sim-compat     libvfsim, iommufd VFIO-compat personality.\n"
+	"  kernel-type1   the running kernel's /dev/vfio/vfio (needs the topology's\n"
+	"                 devices bound to vfio-pci: the reference kernel's guest).\n"
+	"  kernel-compat  the running kernel's /dev/iommu through iommufd's VFIO compat.\n"
+	"The sim backends are held to fixtures/kernel-6.12/ by make check (30-sim).\n"
+	"\n"
 	"--cases defaults to ./cases. Case language: CONTRIBUTING.md.\n";
 
 static void usage(FILE *f)

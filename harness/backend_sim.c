@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The simulator backends: sim-type1 and sim-compat run the case in-process
+ * on libvfsim. Buffers are real memory (so every pointer the harness hands
+ * over is valid) registered with the simulated address space; credentials,
+ * RLIMIT_MEMLOCK and VmLck/VmPin are the simulated process's, never the
+ * real ones. Nothing here looks at case names or fixtures.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <linux/vfio.h>
+#include "backend.h"
+#include "vfsim.h"
+
+/* The same fixed, far-away addresses backend_kernel.c uses for "unmapped". */
+#define UNMAPPED_BASE	0x200000000000ull
+#define UNMAPPED_STRIDE	0x100000000ull
+#define BAR_SIZE	(1ull << 20)	/* edu's BAR0 */
+
+struct sim_priv {
+	struct vfsim *sim;
+	int device;		/* handle of the device a bar buffer came from */
+	struct { void *addr; uint64_t size; } maps[VF_MAX_BUFS + 1];
+	unsigned n_maps;
+};
+
+static const enum vfsim_topo topo_of[VF_TOPO_COUNT] = {
+	[VF_TOPO_VTD] = VFSIM_TOPO_VTD,
+	[VF_TOPO_MDEV] = VFSIM_TOPO_MDEV,
+	[VF_TOPO_MULTI] = VFSIM_TOPO_MULTI,
+	[VF_TOPO_NOIOMMU] = VFSIM_TOPO_NOIOMMU,
+};
+
+static const char *sim_topo_missing(enum vf_topo t)
+{
+	return t < VF_TOPO_COUNT ? NULL : "unknown topology";
+}
+
+static int sim_open(struct vf_ctx *ctx, enum vfsim_personality pers)
+{
+	const struct vf_case *c = ctx->c;
+	struct sim_priv *sp = calloc(1, sizeof(*sp));
+
+	if (!sp)
+		return -ENOMEM;
+	ctx->priv = sp;
+	sp->device = -1;
+	sp->sim = vfsim_new(topo_of[c->topo], NULL);
+	if (!sp->sim) {
+		snprintf(ctx->err, sizeof(ctx->err), "vfsim_new failed");
+		return -ENOMEM;
+	}
+	ctx->container = vfsim_open_container(sp->sim, pers);
+	if (ctx->container < 0) {
+		int err = ctx->container;
+
+		snprintf(ctx->err, sizeof(ctx->err), "open container: %s", strerror(-err));
+		ctx->container = -1;
+		return err;
+	}
+	for (unsigned i = 0; i < c->n_groups; i++) {
+		unsigned g = c->groups[i];
+		int h = vfsim_open_group(sp->sim, g);
+
+		if (h < 0) {
+			snprintf(ctx->err, sizeof(ctx->err), "g%u: topology has no such group", g);
+			return h;
+		}
+		ctx->group[g] = h;
+	}
+	return 0;
+}
+
+static int sim_type1_open(struct vf_ctx *ctx)
+{
+	return sim_open(ctx, VFSIM_TYPE1);
+}
+
+static int sim_compat_open(struct vf_ctx *ctx)
+{
+	return sim_open(ctx, VFSIM_COMPAT);
+}
+
+static long sim_ioctl(struct vf_ctx *ctx, int handle, unsigned long request, void *arg)
+{
+	struct sim_priv *sp = ctx->priv;
+	long ret = vfsim_ioctl(sp->sim, handle, request, arg);
+
+	if (ret < 0) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return ret;
+}
+
+static void sim_close_handle(struct vf_ctx *ctx, int handle)
+{
+	struct sim_priv *sp = ctx->priv;
+
+	vfsim_close(sp->sim, handle);
+}
+
+static const char *sim_device_name(struct vf_ctx *ctx, unsigned g, unsigned index)
+{
+	struct sim_priv *sp = ctx->priv;
+
+	return vfsim_device_name(sp->sim, g, index);
+}
+
+static void *real_map(struct sim_priv *sp, uint64_t size, int prot)
+{
+	void *p = mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	sp->maps[sp->n_maps].addr = p;
+	sp->maps[sp->n_maps++].size = size;
+	return p;
+}
+
+/* A BAR: the harness mmaps it from a device fd; here the device is opened in the sim. */
+static int bar_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_inst *out)
+{
+	struct sim_priv *sp = ctx->priv;
+	unsigned g = ctx->c->groups[0];
+	const char *dev = vfsim_device_name(sp->sim, g, 0);
+	void *p;
+	int err;
+
+	if (sp->device < 0) {
+		long h = dev ? vfsim_ioctl(sp->sim, ctx->group[g], VFIO_GROUP_GET_DEVICE_FD,
+					   (void *)dev) : -ENODEV;
+		if (h < 0) {
+			out->err = (int)-h;
+			snprintf(ctx->err, sizeof(ctx->err), "GROUP_GET_DEVICE_FD %s: %s",
+				 dev ? dev : "?", strerror(out->err));
+			return (int)h;
+		}
+		sp->device = (int)h;
+	}
+	out->size = b->size ? b->size : BAR_SIZE;
+	if (b->bar != 0 || out->size > BAR_SIZE) {
+		out->err = EINVAL;
+		snprintf(ctx->err, sizeof(ctx->err), "bar%u: not mmap-able or smaller than %llu",
+			 b->bar, (unsigned long long)out->size);
+		return -EINVAL;
+	}
+	p = real_map(sp, out->size, PROT_READ | PROT_WRITE);
+	err = p ? vfsim_mem_add(sp->sim, (uintptr_t)p, out->size, VFSIM_MEM_PFNMAP) : -ENOMEM;
+	if (err) {
+		out->err = -err;
+		snprintf(ctx->err, sizeof(ctx->err), "mmap bar%u: %s", b->bar, strerror(-err));
+		return err;
+	}
+	out->addr = p;
+	return 0;
+}
+
+static int sim_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_inst *out)
+{
+	struct sim_priv *sp = ctx->priv;
+	void *p;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->size = b->size;
+	if (b->kind == VF_BUF_BAR)
+		return bar_create(ctx, b, out);
+	if (b->kind == VF_BUF_UNMAPPED) {
+		/* nothing is registered there: the sim finds a hole, as the kernel would */
+		unsigned index = b - ctx->c->bufs;
+
+		out->addr = (void *)(uintptr_t)(UNMAPPED_BASE + index * UNMAPPED_STRIDE);
+		return 0;
+	}
+	p = real_map(sp, b->size, b->kind == VF_BUF_RO ? PROT_READ : PROT_READ | PROT_WRITE);
+	err = p ? vfsim_mem_add(sp->sim, (uintptr_t)p, b->size,
+				b->kind == VF_BUF_RO ? VFSIM_MEM_RO : VFSIM_MEM_ANON) : -ENOMEM;
+	if (err) {
+		out->err = -err;
+		snprintf(ctx->err, sizeof(ctx->err), "mmap %s: %s", b->name, strerror(-err));
+		return err;
+	}
+	out->addr = p;
+	return 0;
+}
+
+static int sim_set_creds(struct vf_ctx *ctx)
+{
+	struct sim_priv *sp = ctx->priv;
+	const struct vf_case *c = ctx->c;
+
+	if (c->has_memlock)
+		vfsim_set_memlock(sp->sim, c->memlock);
+	switch (c->cred) {
+	case VF_CRED_ROOT:
+		return 0;
+	case VF_CRED_NOCAP:
+		/* only CAP_IPC_LOCK is dropped; root keeps CAP_SYS_RAWIO */
+		vfsim_set_creds(sp->sim, 0, false, true);
+		return 0;
+	case VF_CRED_UID:
+		vfsim_set_creds(sp->sim, c->uid, false, false);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void sim_acct(struct vf_ctx *ctx, json_t *acct)
+{
+	struct sim_priv *sp = ctx->priv;
+	uint64_t lck, pin;
+
+	vfsim_acct(sp->sim, &lck, &pin);
+	json_object_set_new(acct, "VmLck", json_integer((json_int_t)lck));
+	json_object_set_new(acct, "VmPin", json_integer((json_int_t)pin));
+}
+
+static const char *sim_release(void)
+{
+	return vfsim_release();
+}
+
+static void sim_close(struct vf_ctx *ctx)
+{
+	struct sim_priv *sp = ctx->priv;
+
+	if (!sp)
+		return;
+	vfsim_free(sp->sim);
+	for (unsigned i = 0; i < sp->n_maps; i++)
+		munmap(sp->maps[i].addr, sp->maps[i].size);
+	free(sp);
+	ctx->priv = NULL;
+}
+
+const struct vf_backend_ops vf_sim_type1_ops = {
+	.name = "sim-type1",
+	.personality = "type1",
+	.topo_missing = sim_topo_missing,
+	.open = sim_type1_open,
+	.ioctl = sim_ioctl,
+	.close_handle = sim_close_handle,
+	.device_name = sim_device_name,
+	.buf_create = sim_buf_create,
+	.set_creds = sim_set_creds,
+	.acct = sim_acct,
+	.release = sim_release,
+	.close = sim_close,
+};
+
+const struct vf_backend_ops vf_sim_compat_ops = {
+	.name = "sim-compat",
+	.personality = "compat",
+	.topo_missing = sim_topo_missing,
+	.open = sim_compat_open,
+	.ioctl = sim_ioctl,
+	.close_handle = sim_close_handle,
+	.device_name = sim_device_name,
+	.buf_create = sim_buf_create,
+	.set_creds = sim_set_creds,
+	.acct = sim_acct,
+	.release = sim_release,
+	.close = sim_close,
+};

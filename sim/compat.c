@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iommufd's VFIO compat layer (drivers/iommu/iommufd/vfio_compat.c) on
+ * /dev/iommu: the container ioctls answered from the compat IOAS that the
+ * first GROUP_SET_CONTAINER creates, IOMMU_VFIO_IOAS, and what opening a
+ * device does to the IOAS (domain, reserved regions, pinning).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <linux/vfio.h>
+#include <linux/iommufd.h>
+#include "vfsim_int.h"
+
+#define IOMMU_READ	1
+#define IOMMU_WRITE	2
+#define OWNER_DEV(g, d)	(100 + (int)(g) * VFSIM_MAX_DEVS + (int)(d))
+
+struct compat_ctx *compat_new(void)
+{
+	struct compat_ctx *cx = calloc(1, sizeof(*cx));
+
+	if (cx) {
+		cx->vfio_ioas = -1;
+		cx->next_id = 1;	/* object ids start at 1 */
+	}
+	return cx;
+}
+
+void compat_free(struct vfsim *s, struct compat_ctx *cx)
+{
+	for (unsigned i = 0; i < VFSIM_MAX_IOAS; i++)
+		if (cx->ioas[i].used)
+			iopt_destroy(s, &cx->ioas[i]);
+	free(cx);
+}
+
+struct ioas *compat_ioas(struct compat_ctx *cx)
+{
+	return cx->vfio_ioas < 0 ? NULL : &cx->ioas[cx->vfio_ioas];
+}
+
+static int ioas_alloc(struct compat_ctx *cx)
+{
+	for (int i = 0; i < VFSIM_MAX_IOAS; i++) {
+		if (!cx->ioas[i].used) {
+			iopt_init(&cx->ioas[i], cx->next_id++);
+			return i;
+		}
+	}
+	return -ENOMEM;
+}
+
+int compat_ioas_create(struct compat_ctx *cx)
+{
+	int i;
+
+	/* VFIO will not attach a container to both iommu and no-iommu operation */
+	if (cx->no_iommu_mode)
+		return -EINVAL;
+	if (cx->vfio_ioas >= 0)
+		return 0;
+	i = ioas_alloc(cx);
+	if (i < 0)
+		return i;
+	cx->vfio_ioas = i;
+	return 0;
+}
+
+int compat_set_no_iommu(struct compat_ctx *cx)
+{
+	if (cx->vfio_ioas >= 0)
+		return -EINVAL;
+	cx->no_iommu_mode = true;
+	return 0;
+}
+
+/* vfio_iommufd_compat_attach_ioas() on a device's first open. */
+int compat_device_open(struct vfsim *s, struct compat_ctx *cx, unsigned g, unsigned d)
+{
+	struct vfsim_group *gr = &s->groups[g];
+	struct ioas *io;
+	int ret;
+
+	if (gr->type == GROUP_NOIOMMU)
+		return 0;
+	io = compat_ioas(cx);
+	if (!io)
+		return -ENODEV;
+	if (gr->type == GROUP_EMULATED)
+		return iopt_add_access(io);
+	/* the MSI window becomes reserved before the domain is added */
+	ret = iopt_reserve(io, s->p.msi_start, s->p.msi_last, OWNER_DEV(g, d));
+	if (ret)
+		return ret;
+	if (!io->n_domains) {
+		ret = iopt_add_domain(s, io, 1);
+		if (ret) {
+			iopt_unreserve(io, OWNER_DEV(g, d));
+			return ret;
+		}
+	}
+	gr->hwpt = true;
+	return 0;
+}
+
+static long check_extension(struct compat_ctx *cx, unsigned long type)
+{
+	struct ioas *io;
+
+	switch (type) {
+	case VFIO_TYPE1_IOMMU:
+	case VFIO_TYPE1v2_IOMMU:
+	case VFIO_UNMAP_ALL:
+		return !cx->no_iommu_mode;
+	case VFIO_NOIOMMU_IOMMU:
+		return 1;	/* CONFIG_VFIO_NOIOMMU */
+	case VFIO_DMA_CC_IOMMU:
+		io = compat_ioas(cx);
+		if (!io)
+			return -ENODEV;
+		return !io->n_domains || io->domain_cc;
+	}
+	/* TYPE1_NESTING is obsolete, UPDATE_VADDR cannot be done safely */
+	return 0;
+}
+
+static long set_iommu(struct vfsim *s, struct compat_ctx *cx, unsigned long type)
+{
+	struct ioas *io;
+
+	if (type == VFIO_NOIOMMU_IOMMU && cx->no_iommu_mode)
+		return cur_proc(s)->cap_sys_rawio ? 0 : -EPERM;
+	if ((type != VFIO_TYPE1_IOMMU && type != VFIO_TYPE1v2_IOMMU) || cx->no_iommu_mode)
+		return -EINVAL;
+	/* VFIO fails SET_IOMMU without a group, and so does this */
+	io = compat_ioas(cx);
+	if (!io)
+		return -ENODEV;
+	/* TYPE1 may unmap inside a mapping: no huge IOPTEs that could not be split */
+	return type == VFIO_TYPE1_IOMMU ? iopt_disable_large_pages(io) : 0;
+}
+
+static long map_dma(struct vfsim *s, struct compat_ctx *cx, void *arg)
+{
+	struct vfio_iommu_type1_dma_map m;
+	size_t minsz = offsetof(struct vfio_iommu_type1_dma_map, size) + sizeof(m.size);
+	uint32_t supported = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	int prot = 0;
+	struct ioas *io;
+
+	if (arg_in(&m, arg, minsz))
+		return -EFAULT;
+	if (m.argsz < minsz || (m.flags & ~supported))
+		return -EINVAL;
+	if (m.flags & VFIO_DMA_MAP_FLAG_READ)
+		prot |= IOMMU_READ;
+	if (m.flags & VFIO_DMA_MAP_FLAG_WRITE)
+		prot |= IOMMU_WRITE;
+	io = compat_ioas(cx);
+	if (!io)
+		return -ENODEV;
+	return iopt_map_user(s, io, m.iova, m.vaddr, m.size, prot);
+}
+
+static long unmap_dma(struct vfsim *s, struct compat_ctx *cx, void *arg)
+{
+	struct vfio_iommu_type1_dma_unmap u;
+	size_t minsz = offsetof(struct vfio_iommu_type1_dma_unmap, size) + sizeof(u.size);
+	uint64_t unmapped = 0, last;
+	struct ioas *io;
+	int rc;
+
+	if (arg_in(&u, arg, minsz))
+		return -EFAULT;
+	/* GET_DIRTY_BITMAP and VADDR are not supported: only ALL */
+	if (u.argsz < minsz || (u.flags & ~VFIO_DMA_UNMAP_FLAG_ALL))
+		return -EINVAL;
+	io = compat_ioas(cx);
+	if (!io)
+		return -ENODEV;
+	if (u.flags & VFIO_DMA_UNMAP_FLAG_ALL) {
+		if (u.iova || u.size)
+			return -EINVAL;
+		rc = iopt_unmap_range(s, io, 0, UINT64_MAX, &unmapped);
+	} else {
+		if (io->disable_large_pages) {
+			/* TYPE1: cut at both ends first, so the middle can go */
+			rc = iopt_cut(io, u.iova + u.size - 1);
+			if (!rc && u.iova)
+				rc = iopt_cut(io, u.iova - 1);
+			if (rc)
+				return rc;
+		}
+		if (!u.size)
+			rc = -EINVAL;
+		else if (__builtin_add_overflow(u.iova, u.size - 1, &last))
+			rc = -EOVERFLOW;
+		else
+			rc = iopt_unmap_range(s, io, u.iova, last, &unmapped);
+	}
+	/* written back even on failure: it says what is already gone */
+	u.size = unmapped;
+	memcpy(arg, &u, minsz);
+	return rc;
+}
+
+/* One hole of the reserved regions, as interval_tree_for_each_span() finds it. */
+static void put_range(struct vfio_iommu_type1_info_cap_iova_range *cap, uint8_t *dst,
+		      size_t avail, uint64_t start, uint64_t end)
+{
+	struct vfio_iova_range r = { start, end };
+	size_t at = sizeof(*cap) + cap->nr_iovas * sizeof(r);
+
+	if (avail >= at + sizeof(r))
+		memcpy(dst + at, &r, sizeof(r));
+	cap->nr_iovas++;
+}
+
+/* iommufd_fill_cap_iova(): the holes between reserved regions. */
+static size_t fill_cap_iova(const struct ioas *io, uint8_t *dst, size_t avail)
+{
+	struct vfio_iommu_type1_info_cap_iova_range cap = {
+		.header = { .id = VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, .version = 1 },
+	};
+	struct iopt_resv sorted[VFSIM_MAX_RESV];
+	unsigned n = io->n_resv;
+	uint64_t at = 0;
+	bool to_top = false;	/* a reserved region reaches 2^64 - 1 */
+
+	memcpy(sorted, io->resv, n * sizeof(*sorted));
+	for (unsigned i = 1; i < n; i++) {
+		for (unsigned j = i; j && sorted[j].start < sorted[j - 1].start; j--) {
+			struct iopt_resv t = sorted[j];
+
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = t;
+		}
+	}
+	for (unsigned i = 0; i < n && !to_top; i++) {
+		if (sorted[i].start > at)
+			put_range(&cap, dst, avail, at, sorted[i].start - 1);
+		if (sorted[i].last == UINT64_MAX)
+			to_top = true;
+		else if (sorted[i].last + 1 > at)
+			at = sorted[i].last + 1;
+	}
+	if (!to_top)
+		put_range(&cap, dst, avail, at, UINT64_MAX);
+	if (avail >= sizeof(cap) + cap.nr_iovas * sizeof(struct vfio_iova_range))
+		memcpy(dst, &cap, sizeof(cap));
+	return sizeof(cap) + cap.nr_iovas * sizeof(struct vfio_iova_range);
+}
+
+static size_t fill_cap_dma_avail(uint8_t *dst, size_t avail)
+{
+	struct vfio_iommu_type1_info_dma_avail cap = {
+		.header = { .id = VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL, .version = 1 },
+		.avail = UINT32_MAX,	/* no entry limit; iommufd says U32_MAX */
+	};
+
+	if (avail >= sizeof(cap))
+		memcpy(dst, &cap, sizeof(cap));
+	return sizeof(cap);
+}
+
+long compat_get_info(struct vfsim *s, struct compat_ctx *cx, void *arg)
+{
+	struct vfio_iommu_type1_info info;
+	size_t minsz = offsetof(struct vfio_iommu_type1_info, iova_pgsizes) +
+		       sizeof(info.iova_pgsizes);
+	uint8_t *base = arg;
+	size_t total = sizeof(info), last_cap = 0;
+	struct ioas *io;
+
+	(void)s;
+	memset(&info, 0, sizeof(info));
+	if (arg_in(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	minsz = info.argsz < sizeof(info) ? info.argsz : sizeof(info);
+	io = compat_ioas(cx);
+	if (!io)
+		return -ENODEV;
+	info.flags = VFIO_IOMMU_INFO_PGSIZES;
+	info.iova_pgsizes = iopt_pagesizes(io);
+	info.cap_offset = 0;
+	/* caps are written as far as argsz reaches, linked as they go */
+	for (int i = 0; i < 2; i++) {
+		size_t avail = info.argsz > total ? info.argsz - total : 0;
+		size_t size = i == 0 ? fill_cap_dma_avail(base + total, avail) :
+				       fill_cap_iova(io, base + total, avail);
+
+		size = (size + 7) & ~(size_t)7;
+		if (last_cap && info.argsz >= total) {
+			uint32_t next = (uint32_t)total;
+
+			memcpy(base + last_cap + offsetof(struct vfio_info_cap_header, next),
+			       &next, sizeof(next));
+		}
+		last_cap = total;
+		total += size;
+	}
+	if (info.argsz >= total)
+		info.cap_offset = sizeof(info);
+	info.argsz = (uint32_t)total;
+	info.flags |= VFIO_IOMMU_INFO_CAPS;
+	memcpy(arg, &info, minsz);
+	return 0;
+}
+
+/* IOMMU_VFIO_IOAS through the iommufd ucmd path (size checks of iommufd_fops_ioctl). */
+static long vfio_ioas(struct compat_ctx *cx, void *arg)
+{
+	struct iommu_vfio_ioas cmd;
+	uint32_t usize;
+	struct ioas *io;
+
+	if (arg_in(&usize, arg, sizeof(usize)))
+		return -EFAULT;
+	if (usize < sizeof(cmd))
+		return -EINVAL;
+	/* copy_struct_from_user(): bytes past what we know must be zero */
+	for (size_t i = sizeof(cmd); i < usize && i < 4096; i++)
+		if (((uint8_t *)arg)[i])
+			return -E2BIG;
+	if (arg_in(&cmd, arg, sizeof(cmd)))
+		return -EFAULT;
+	if (cmd.__reserved)
+		return -EOPNOTSUPP;
+	switch (cmd.op) {
+	case IOMMU_VFIO_IOAS_GET:
+		io = compat_ioas(cx);
+		if (!io)
+			return -ENODEV;
+		cmd.ioas_id = io->id;
+		memcpy(arg, &cmd, sizeof(cmd));
+		return 0;
+	case IOMMU_VFIO_IOAS_SET:
+		for (int i = 0; i < VFSIM_MAX_IOAS; i++) {
+			if (cx->ioas[i].used && cx->ioas[i].id == cmd.ioas_id) {
+				cx->vfio_ioas = i;
+				return 0;
+			}
+		}
+		return -ENOENT;
+	case IOMMU_VFIO_IOAS_CLEAR:
+		cx->vfio_ioas = -1;
+		return 0;
+	}
+	return -EOPNOTSUPP;
+}
+
+long compat_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, void *arg)
+{
+	switch (req) {
+	case VFIO_GET_API_VERSION:
+		return VFIO_API_VERSION;
+	case VFIO_SET_IOMMU:
+		return set_iommu(s, cx, (unsigned long)arg);
+	case VFIO_CHECK_EXTENSION:
+		return check_extension(cx, (unsigned long)arg);
+	case VFIO_IOMMU_GET_INFO:
+		return compat_get_info(s, cx, arg);
+	case VFIO_IOMMU_MAP_DMA:
+		return map_dma(s, cx, arg);
+	case VFIO_IOMMU_UNMAP_DMA:
+		return unmap_dma(s, cx, arg);
+	case IOMMU_VFIO_IOAS:
+		return vfio_ioas(cx, arg);
+	}
+	/* DIRTY_PAGES and the rest: -ENOIOCTLCMD, which the fops turn into ENOTTY */
+	return -ENOTTY;
+}

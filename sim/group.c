@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The group node (/dev/vfio/N): GET_STATUS, SET/UNSET_CONTAINER and
+ * GET_DEVICE_FD, as drivers/vfio/group.c does them for a type1 container
+ * or for an iommufd passed as the container fd.
+ */
+#include <string.h>
+#include <linux/vfio.h>
+#include "vfsim_int.h"
+
+struct vfsim_container *vfsim_handle_container(struct vfsim *s, int handle, int *err);
+
+static bool group_has_iommu(const struct vfsim_group *gr)
+{
+	return gr->container != NULL;
+}
+
+static long group_status(struct vfsim_group *gr, void *arg)
+{
+	struct vfio_group_status st;
+	size_t minsz = offsetof(struct vfio_group_status, flags) + sizeof(st.flags);
+
+	if (arg_in(&st, arg, minsz))
+		return -EFAULT;
+	if (st.argsz < minsz)
+		return -EINVAL;
+	st.flags = 0;
+	/*
+	 * An iommufd claims DMA ownership at device open, not at SET_CONTAINER:
+	 * a group with an open device and no container is not viable.
+	 */
+	if (group_has_iommu(gr))
+		st.flags |= VFIO_GROUP_FLAGS_CONTAINER_SET | VFIO_GROUP_FLAGS_VIABLE;
+	else if (!gr->dev_opens)
+		st.flags |= VFIO_GROUP_FLAGS_VIABLE;
+	memcpy(arg, &st, minsz);
+	return 0;
+}
+
+static long group_set_container(struct vfsim *s, unsigned g, void *arg)
+{
+	struct vfsim_group *gr = &s->groups[g];
+	struct vfsim_container *c;
+	int32_t fd;
+	int err = 0;
+
+	if (arg_in(&fd, arg, sizeof(fd)))
+		return -EFAULT;
+	c = vfsim_handle_container(s, fd, &err);
+	if (!c && err == -EBADF)
+		return err;
+	if (group_has_iommu(gr))
+		return -EINVAL;
+	if (!c)
+		return err;
+	if (c->pers == VFSIM_TYPE1) {
+		err = container_attach_group(s, c, g);
+	} else {
+		err = gr->type == GROUP_NOIOMMU ? compat_set_no_iommu(c->cx) :
+						  compat_ioas_create(c->cx);
+	}
+	if (err)
+		return err;
+	gr->container = c;
+	gr->container_users = 1;
+	c->group_mask |= 1u << g;
+	c->refs++;
+	return 0;
+}
+
+static long group_unset_container(struct vfsim *s, unsigned g)
+{
+	struct vfsim_group *gr = &s->groups[g];
+	struct vfsim_container *c = gr->container;
+
+	if (!group_has_iommu(gr))
+		return -EINVAL;
+	if (c->pers == VFSIM_TYPE1) {
+		if (gr->container_users != 1)
+			return -EBUSY;
+		container_detach_group(s, c, g);
+	}
+	c->group_mask &= ~(1u << g);
+	gr->container = NULL;
+	gr->container_users = 0;
+	container_put(s, c);
+	return 0;
+}
+
+/* The group's last fd is gone (and no device holds it): the container goes too. */
+void group_release(struct vfsim *s, unsigned g)
+{
+	struct vfsim_group *gr = &s->groups[g];
+	struct vfsim_container *c = gr->container;
+
+	if (!c)
+		return;
+	if (c->pers == VFSIM_TYPE1)
+		container_detach_group(s, c, g);
+	c->group_mask &= ~(1u << g);
+	gr->container = NULL;
+	gr->container_users = 0;
+	container_put(s, c);
+}
+
+/* First open of a device through its group (vfio_df_device_first_open). */
+static int device_first_open(struct vfsim *s, unsigned g, unsigned d)
+{
+	struct vfsim_group *gr = &s->groups[g];
+	struct vfsim_container *c = gr->container;
+
+	if (c->pers == VFSIM_TYPE1) {
+		if (c->driver == DRIVER_NONE)
+			return -EINVAL;
+		if (gr->type == GROUP_NOIOMMU && !cur_proc(s)->cap_sys_rawio)
+			return -EPERM;
+		gr->container_users++;
+		return 0;
+	}
+	return compat_device_open(s, c->cx, g, d);
+}
+
+static long group_get_device_fd(struct vfsim *s, unsigned g, const char *name, int *new_dev)
+{
+	struct vfsim_group *gr = &s->groups[g];
+	struct vfsim_device *dev = NULL;
+	unsigned d;
+	int ret;
+
+	if ((uintptr_t)name < 4096)
+		return -EFAULT;		/* strndup_user() */
+	for (d = 0; d < gr->n_devs; d++) {
+		if (!strncmp(gr->devs[d].name, name, 4096)) {
+			dev = &gr->devs[d];
+			break;
+		}
+	}
+	if (!dev)
+		return -ENODEV;
+	if (!group_has_iommu(gr))
+		return -EINVAL;
+	/* a no-IOMMU device on an iommufd: no translation may have been asked for */
+	if (gr->container->pers == VFSIM_COMPAT && gr->type == GROUP_NOIOMMU &&
+	    !dev->open_count &&
+	    (!cur_proc(s)->cap_sys_rawio || gr->container->cx->vfio_ioas >= 0))
+		return -EPERM;
+	if (dev->open_count++ == 0) {
+		ret = device_first_open(s, g, d);
+		if (ret) {
+			dev->open_count--;
+			return ret;
+		}
+	}
+	gr->dev_opens++;
+	*new_dev = (int)d;
+	return 0;
+}
+
+int device_close(struct vfsim *s, unsigned g, unsigned d)
+{
+	struct vfsim_group *gr = &s->groups[g];
+	struct vfsim_device *dev = &gr->devs[d];
+
+	gr->dev_opens--;
+	if (--dev->open_count)
+		return 0;
+	if (gr->container && gr->container->pers == VFSIM_TYPE1 && gr->container_users > 1)
+		gr->container_users--;
+	return 0;
+}
+
+long group_ioctl(struct vfsim *s, unsigned g, unsigned long req, void *arg, int *new_dev)
+{
+	switch (req) {
+	case VFIO_GROUP_GET_STATUS:
+		return group_status(&s->groups[g], arg);
+	case VFIO_GROUP_SET_CONTAINER:
+		return group_set_container(s, g, arg);
+	case VFIO_GROUP_UNSET_CONTAINER:
+		return group_unset_container(s, g);
+	case VFIO_GROUP_GET_DEVICE_FD:
+		return group_get_device_fd(s, g, arg, new_dev);
+	}
+	return -ENOTTY;
+}

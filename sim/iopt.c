@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * An io_pagetable (iommufd io_pagetable.c and pages.c): areas over pinned
+ * user pages, reserved IOVA regions, the IOMMU domain that areas are filled
+ * into, and iommufd's accounting. Pages are pinned only while a domain needs
+ * them; pinned_vm (VmPin) is always charged, the user's locked_vm only for
+ * a mapper without CAP_IPC_LOCK.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "vfsim_int.h"
+
+#define PROT_READ_BIT	1	/* IOMMU_READ */
+#define PROT_WRITE_BIT	2	/* IOMMU_WRITE */
+
+void iopt_init(struct ioas *io, uint32_t id)
+{
+	memset(io, 0, sizeof(*io));
+	io->used = true;
+	io->id = id;
+	itree_init(&io->areas);
+	io->iova_alignment = 1;
+}
+
+uint64_t iopt_pagesizes(const struct ioas *io)
+{
+	uint64_t bm = io->n_domains ? io->domain_pgsizes : UINT64_MAX;
+
+	/* as vfio_update_pgsize_bitmap(): below PAGE_SIZE means PAGE_SIZE */
+	if (bm & 0xfff) {
+		bm &= ~0xfffull;
+		bm |= 0x1000;
+	}
+	return bm > io->iova_alignment ? bm : io->iova_alignment;
+}
+
+static uint64_t area_pg_first(struct vfsim *s, const struct iopt_area *a)
+{
+	return a->start_byte / s->p.page_size;
+}
+
+static uint64_t area_pg_last(struct vfsim *s, const struct iopt_area *a)
+{
+	return (a->start_byte + (a->node.last - a->node.first)) / s->p.page_size;
+}
+
+/* Pages of [pg_first, pg_last] of pages no other filled area of io still uses. */
+static uint64_t pages_alone(struct vfsim *s, struct ioas *io, struct iopt_area *self,
+			    uint64_t pg_first, uint64_t pg_last)
+{
+	uint64_t n = pg_last - pg_first + 1;
+	struct itree_node *it;
+
+	/* only a cut shares pages between areas; the common case needs no scan */
+	if (self->pages->refs == 1)
+		return n;
+	for (it = itree_min(&io->areas); it; it = itree_next(it, 0, UINT64_MAX)) {
+		struct iopt_area *o = container_of(it, struct iopt_area, node);
+		uint64_t f, l;
+
+		if (o == self || o->pages != self->pages || !o->filled)
+			continue;
+		f = area_pg_first(s, o) > pg_first ? area_pg_first(s, o) : pg_first;
+		l = area_pg_last(s, o) < pg_last ? area_pg_last(s, o) : pg_last;
+		if (f <= l)
+			n -= l - f + 1;
+	}
+	return n;
+}
+
+/* do_update_pinned(): charge or give back npages. */
+static int update_pinned(struct vfsim *s, struct iopt_pages *pg, uint64_t npages, bool inc)
+{
+	struct vfsim_user *u = vfsim_user_get(s, pg->uid);
+
+	if (pg->account == ACCOUNT_USER) {
+		if (inc) {
+			uint64_t limit = vfsim_rlimit_pages(s, pg->proc);
+
+			if (!u || u->locked_vm + npages > limit)
+				return -ENOMEM;
+			u->locked_vm += npages;
+		} else if (u) {
+			u->locked_vm -= npages;
+		}
+	}
+	if (inc) {
+		s->procs[pg->proc].pinned_vm += npages;
+		pg->npinned += npages;
+	} else {
+		s->procs[pg->proc].pinned_vm -= npages;
+		pg->npinned -= npages;
+	}
+	return 0;
+}
+
+/* Pin an area's pages and map them into the domain (iopt_area_fill_domain). */
+static int area_fill(struct vfsim *s, struct ioas *io, struct iopt_area *a)
+{
+	struct iopt_pages *pg = a->pages;
+	uint64_t first = area_pg_first(s, a), last = area_pg_last(s, a), n;
+	struct pin_result r;
+	int ret;
+
+	r = vfsim_pin_walk(s, pg->proc, pg->uptr + first * s->p.page_size, last - first + 1,
+			   pg->writable, false);
+	if (r.err)
+		return -r.err;
+	n = pages_alone(s, io, a, first, last);
+	ret = update_pinned(s, pg, n, true);
+	if (ret)
+		return ret;
+	/* the IOMMU refuses a mapping with neither read nor write */
+	if (!(a->prot & (PROT_READ_BIT | PROT_WRITE_BIT))) {
+		update_pinned(s, pg, n, false);
+		return -EINVAL;
+	}
+	a->filled = true;
+	return 0;
+}
+
+static void area_unfill(struct vfsim *s, struct ioas *io, struct iopt_area *a)
+{
+	if (!a->filled)
+		return;
+	a->filled = false;
+	update_pinned(s, a->pages, pages_alone(s, io, a, area_pg_first(s, a),
+					       area_pg_last(s, a)), false);
+}
+
+static void area_free(struct vfsim *s, struct ioas *io, struct iopt_area *a)
+{
+	area_unfill(s, io, a);
+	itree_remove(&io->areas, &a->node);
+	if (--a->pages->refs == 0)
+		free(a->pages);
+	free(a);
+}
+
+void iopt_destroy(struct vfsim *s, struct ioas *io)
+{
+	struct itree_node *n;
+
+	while ((n = itree_min(&io->areas)))
+		area_free(s, io, container_of(n, struct iopt_area, node));
+	io->used = false;
+}
+
+static bool resv_meets(const struct ioas *io, uint64_t first, uint64_t last)
+{
+	for (unsigned i = 0; i < io->n_resv; i++)
+		if (io->resv[i].start <= last && io->resv[i].last >= first)
+			return true;
+	return false;
+}
+
+int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr,
+		  uint64_t length, int prot)
+{
+	uint64_t pgsz = s->p.page_size, end, last, align = io->iova_alignment;
+	struct iopt_pages *pg;
+	struct iopt_area *a;
+	int ret;
+
+	/* iopt_alloc_pages() */
+	if (length > UINT64_MAX - pgsz || !length)
+		return -EINVAL;
+	if (__builtin_add_overflow(uptr, length, &end))
+		return -EOVERFLOW;
+	/* iopt_alloc_area_pages() and iopt_check_iova() */
+	if (length & (align - 1))
+		return -EINVAL;
+	if (iova & (align - 1))
+		return -EINVAL;
+	if (__builtin_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	if (resv_meets(io, iova, last))
+		return -EINVAL;
+	if (itree_first(&io->areas, iova, last))
+		return -EEXIST;
+	/* iopt_insert_area(): the offset into the first page must be aligned too */
+	if ((uptr % pgsz) & (align - 1))
+		return -EINVAL;
+	pg = calloc(1, sizeof(*pg));
+	a = calloc(1, sizeof(*a));
+	if (!pg || !a) {
+		free(pg);
+		free(a);
+		return -ENOMEM;
+	}
+	pg->uptr = uptr & ~(pgsz - 1);
+	pg->npages = (length + (uptr - pg->uptr) + pgsz - 1) / pgsz;
+	pg->writable = prot & PROT_WRITE_BIT;
+	pg->proc = s->cur;
+	pg->uid = cur_proc(s)->uid;
+	pg->account = cur_proc(s)->cap_ipc_lock ? ACCOUNT_NONE : ACCOUNT_USER;
+	pg->refs = 1;
+	a->pages = pg;
+	a->start_byte = uptr - pg->uptr;
+	a->prot = prot;
+	a->node.first = iova;
+	a->node.last = last;
+	itree_insert(&io->areas, &a->node);
+	if (io->n_domains) {
+		ret = area_fill(s, io, a);
+		if (ret) {
+			area_free(s, io, a);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* iopt_unmap_iova_range(): whole areas only; what went before a failure stays gone. */
+int iopt_unmap_range(struct vfsim *s, struct ioas *io, uint64_t start, uint64_t last,
+		     uint64_t *unmapped)
+{
+	struct itree_node *n;
+	int rc = 0;		/* nothing mapped there is a success */
+
+	*unmapped = 0;
+	for (n = itree_first(&io->areas, start, last); n;) {
+		struct itree_node *next = itree_next(n, start, last);
+
+		if (n->first < start || n->last > last) {
+			rc = -ENOENT;
+			break;
+		}
+		*unmapped += n->last - n->first + 1;
+		area_free(s, io, container_of(n, struct iopt_area, node));
+		n = next;
+	}
+	return rc;
+}
+
+/* iopt_area_split(): cut the area holding iova so that iova ends a piece. */
+int iopt_cut(struct ioas *io, uint64_t iova)
+{
+	struct itree_node *n = itree_find(&io->areas, iova);
+	struct iopt_area *a, *rhs;
+	uint64_t align = io->iova_alignment;
+
+	if (!n || n->last == iova)
+		return 0;
+	a = container_of(n, struct iopt_area, node);
+	if (((iova + 1) & (align - 1)) ||
+	    ((a->start_byte + (iova + 1 - n->first)) & (align - 1)))
+		return -EINVAL;
+	rhs = calloc(1, sizeof(*rhs));
+	if (!rhs)
+		return -ENOMEM;
+	*rhs = *a;
+	rhs->node.first = iova + 1;
+	rhs->start_byte = a->start_byte + (iova + 1 - n->first);
+	a->pages->refs++;
+	itree_remove(&io->areas, n);
+	a->node.last = iova;
+	itree_insert(&io->areas, &a->node);
+	itree_insert(&io->areas, &rhs->node);
+	return 0;
+}
+
+int iopt_reserve(struct ioas *io, uint64_t start, uint64_t last, int owner)
+{
+	if (itree_first(&io->areas, start, last))
+		return -EADDRINUSE;
+	if (io->n_resv == VFSIM_MAX_RESV)
+		return -ENOMEM;
+	io->resv[io->n_resv++] = (struct iopt_resv){ start, last, owner };
+	return 0;
+}
+
+void iopt_unreserve(struct ioas *io, int owner)
+{
+	for (unsigned i = 0; i < io->n_resv;) {
+		if (io->resv[i].owner == owner)
+			io->resv[i] = io->resv[--io->n_resv];
+		else
+			i++;
+	}
+}
+
+/* iopt_check_iova_alignment(): every area must already sit on the new alignment. */
+static int check_alignment(struct ioas *io, uint64_t align)
+{
+	struct itree_node *n;
+
+	for (n = itree_min(&io->areas); n; n = itree_next(n, 0, UINT64_MAX)) {
+		struct iopt_area *a = container_of(n, struct iopt_area, node);
+
+		if ((n->first & (align - 1)) || ((n->last - n->first + 1) & (align - 1)) ||
+		    ((a->start_byte % 4096) & (align - 1)))
+			return -EADDRINUSE;
+	}
+	return 0;
+}
+
+/* iopt_table_add_domain() for the domain of owner (a reserved-region tag). */
+int iopt_add_domain(struct vfsim *s, struct ioas *io, int owner)
+{
+	uint64_t pgsizes = s->p.iommu_pgsizes, align;
+	uint64_t ap_last = s->p.aperture_bits == 64 ? UINT64_MAX :
+			   (1ull << s->p.aperture_bits) - 1;
+	struct itree_node *n;
+	int ret;
+
+	align = min_pgsize(pgsizes) > io->iova_alignment ? min_pgsize(pgsizes) :
+							   io->iova_alignment;
+	if (align > s->p.page_size)
+		return -EINVAL;
+	if (align != io->iova_alignment) {
+		ret = check_alignment(io, align);
+		if (ret)
+			return ret;
+	}
+	/* no area may lie outside the aperture */
+	if (ap_last != UINT64_MAX) {
+		ret = iopt_reserve(io, ap_last + 1, UINT64_MAX, owner);
+		if (ret)
+			return ret;
+	}
+	for (n = itree_min(&io->areas); n; n = itree_next(n, 0, UINT64_MAX)) {
+		ret = area_fill(s, io, container_of(n, struct iopt_area, node));
+		if (ret) {
+			for (struct itree_node *m = itree_min(&io->areas); m != n;
+			     m = itree_next(m, 0, UINT64_MAX))
+				area_unfill(s, io, container_of(m, struct iopt_area, node));
+			iopt_unreserve(io, owner);
+			return ret;
+		}
+	}
+	io->n_domains = 1;
+	io->domain_pgsizes = pgsizes;
+	io->domain_cc = false;		/* emulated VT-d: no snoop control */
+	io->iova_alignment = align;
+	return 0;
+}
+
+/* iopt_add_access(): an emulated device (mdev) wants PAGE_SIZE alignment. */
+int iopt_add_access(struct ioas *io)
+{
+	uint64_t align = 4096;
+	int ret;
+
+	if (align > io->iova_alignment) {
+		ret = check_alignment(io, align);
+		if (ret)
+			return ret;
+		io->iova_alignment = align;
+	}
+	io->n_access++;
+	return 0;
+}
+
+/* iopt_disable_large_pages(): TYPE1 semantics, refused once a domain holds pages. */
+int iopt_disable_large_pages(struct ioas *io)
+{
+	if (io->disable_large_pages)
+		return 0;
+	if (io->n_domains && itree_min(&io->areas))
+		return -EINVAL;
+	io->disable_large_pages = true;
+	return 0;
+}

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The simulated machine: topology, processes, users, address spaces and
+ * handles, and the ioctl entry point that routes a handle to its object.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <linux/vfio.h>
+#include <linux/iommufd.h>
+#include "vfsim_int.h"
+
+#define MTTY_UUID "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"
+
+/* Must match the QEMU machines of ref-kernel/ (and harness/topology.c). */
+static const struct {
+	enum vfsim_group_type type;
+	const char *devs[VFSIM_MAX_DEVS];
+} topo_groups[][VFSIM_MAX_GROUPS] = {
+	[VFSIM_TOPO_VTD] = {
+		{ GROUP_IOMMU, { "0000:00:02.0" } },
+	},
+	[VFSIM_TOPO_MDEV] = {
+		{ GROUP_EMULATED, { MTTY_UUID } },
+		{ GROUP_IOMMU, { "0000:00:02.0" } },
+	},
+	[VFSIM_TOPO_MULTI] = {
+		{ GROUP_IOMMU, { "0000:01:01.0", "0000:01:02.0" } },
+		{ GROUP_IOMMU, { "0000:00:04.0" } },
+		{ GROUP_IOMMU, { "0000:00:05.0" } },
+	},
+	[VFSIM_TOPO_NOIOMMU] = {
+		{ GROUP_NOIOMMU, { "0000:00:02.0" } },
+	},
+};
+
+void vfsim_params_default(struct vfsim_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->profile = "6.12";
+	p->dma_entry_limit = 65535;
+	p->iommu_pgsizes = 0x1000 | 0x200000 | 0x40000000;	/* VT-d with SLPS */
+	p->aperture_bits = 39;				/* QEMU VT-d aw-bits=39 */
+	p->msi_start = 0xfee00000;
+	p->msi_last = 0xfeefffff;
+	p->page_size = 4096;
+	p->default_memlock = 8ull << 20;		/* MLOCK_LIMIT since 5.16 */
+}
+
+const char *vfsim_release(void)
+{
+	return VFSIM_RELEASE;
+}
+
+static void proc_init(struct vfsim *s, struct vfsim_proc *p, uint32_t uid)
+{
+	memset(p, 0, sizeof(*p));
+	p->used = true;
+	p->uid = uid;
+	p->cap_ipc_lock = p->cap_sys_rawio = uid == 0;
+	p->memlock = s->p.default_memlock;
+	itree_init(&p->mem);
+	vfsim_user_get(s, uid);
+}
+
+struct vfsim *vfsim_new(enum vfsim_topo t, const struct vfsim_params *p)
+{
+	struct vfsim *s;
+
+	if ((unsigned)t > VFSIM_TOPO_NOIOMMU)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	if (p)
+		s->p = *p;
+	else
+		vfsim_params_default(&s->p);
+	if (!s->p.page_size || (s->p.page_size & (s->p.page_size - 1)) ||
+	    !s->p.iommu_pgsizes || s->p.aperture_bits < 12 || s->p.aperture_bits > 64) {
+		free(s);
+		return NULL;
+	}
+	s->topo = t;
+	s->noiommu_mode = t == VFSIM_TOPO_NOIOMMU;
+	for (unsigned g = 0; g < VFSIM_MAX_GROUPS && topo_groups[t][g].devs[0]; g++) {
+		struct vfsim_group *gr = &s->groups[g];
+
+		gr->type = topo_groups[t][g].type;
+		for (unsigned d = 0; d < VFSIM_MAX_DEVS && topo_groups[t][g].devs[d]; d++)
+			gr->devs[gr->n_devs++].name = topo_groups[t][g].devs[d];
+		s->n_groups++;
+	}
+	proc_init(s, &s->procs[0], 0);
+	return s;
+}
+
+static void mem_clear(struct vfsim_proc *p)
+{
+	struct itree_node *n;
+
+	while ((n = itree_min(&p->mem))) {
+		itree_remove(&p->mem, n);
+		free(container_of(n, struct vfsim_mem, node));
+	}
+}
+
+void vfsim_free(struct vfsim *s)
+{
+	if (!s)
+		return;
+	for (int h = VFSIM_MAX_HANDLES - 1; h >= 0; h--)
+		if (s->handles[h].kind != H_FREE)
+			vfsim_close(s, h + VFSIM_HANDLE_BASE);
+	for (unsigned i = 0; i < VFSIM_MAX_PROCS; i++)
+		if (s->procs[i].used)
+			mem_clear(&s->procs[i]);
+	free(s);
+}
+
+const char *vfsim_device_name(const struct vfsim *s, unsigned g, unsigned index)
+{
+	if (g >= s->n_groups || index >= s->groups[g].n_devs)
+		return NULL;
+	return s->groups[g].devs[index].name;
+}
+
+struct vfsim_user *vfsim_user_get(struct vfsim *s, uint32_t uid)
+{
+	for (unsigned i = 0; i < VFSIM_MAX_USERS; i++)
+		if (s->users[i].used && s->users[i].uid == uid)
+			return &s->users[i];
+	for (unsigned i = 0; i < VFSIM_MAX_USERS; i++) {
+		if (!s->users[i].used) {
+			s->users[i].used = true;
+			s->users[i].uid = uid;
+			s->users[i].locked_vm = 0;
+			return &s->users[i];
+		}
+	}
+	return NULL;
+}
+
+uint64_t vfsim_user_locked(const struct vfsim *s, uint32_t uid)
+{
+	for (unsigned i = 0; i < VFSIM_MAX_USERS; i++)
+		if (s->users[i].used && s->users[i].uid == uid)
+			return s->users[i].locked_vm;
+	return 0;
+}
+
+int vfsim_proc_new(struct vfsim *s, uint32_t uid)
+{
+	for (int i = 0; i < VFSIM_MAX_PROCS; i++) {
+		if (!s->procs[i].used) {
+			proc_init(s, &s->procs[i], uid);
+			return i;
+		}
+	}
+	return -EAGAIN;
+}
+
+int vfsim_proc_use(struct vfsim *s, int proc)
+{
+	if (proc < 0 || proc >= VFSIM_MAX_PROCS || !s->procs[proc].used)
+		return -EINVAL;
+	s->cur = proc;
+	return 0;
+}
+
+void vfsim_set_creds(struct vfsim *s, uint32_t uid, bool cap_ipc_lock, bool cap_sys_rawio)
+{
+	struct vfsim_proc *p = cur_proc(s);
+
+	p->uid = uid;
+	p->cap_ipc_lock = cap_ipc_lock;
+	p->cap_sys_rawio = cap_sys_rawio;
+	vfsim_user_get(s, uid);
+}
+
+void vfsim_set_memlock(struct vfsim *s, uint64_t memlock)
+{
+	cur_proc(s)->memlock = memlock;
+}
+
+int vfsim_mem_add(struct vfsim *s, uint64_t vaddr, uint64_t size, enum vfsim_mem_kind kind)
+{
+	struct vfsim_mem *m;
+
+	if (!size || vaddr + size - 1 < vaddr || (unsigned)kind > VFSIM_MEM_PFNMAP ||
+	    ((vaddr | size) & (s->p.page_size - 1)))
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->node.first = vaddr;
+	m->node.last = vaddr + size - 1;
+	m->kind = kind;
+	if (!itree_insert(&cur_proc(s)->mem, &m->node)) {
+		free(m);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+void vfsim_acct(const struct vfsim *s, uint64_t *vmlck_kb, uint64_t *vmpin_kb)
+{
+	const struct vfsim_proc *p = &s->procs[s->cur];
+	uint64_t kb = s->p.page_size / 1024;
+
+	*vmlck_kb = p->locked_vm * kb;
+	*vmpin_kb = p->pinned_vm * kb;
+}
+
+/* ---- handles ---- */
+
+static int handle_alloc(struct vfsim *s, enum handle_kind kind)
+{
+	for (int h = 0; h < VFSIM_MAX_HANDLES; h++) {
+		if (s->handles[h].kind == H_FREE) {
+			memset(&s->handles[h], 0, sizeof(s->handles[h]));
+			s->handles[h].kind = kind;
+			return h;
+		}
+	}
+	return -EMFILE;
+}
+
+static struct vfsim_handle *handle_get(struct vfsim *s, int handle)
+{
+	int h = handle - VFSIM_HANDLE_BASE;
+
+	if (h < 0 || h >= VFSIM_MAX_HANDLES || s->handles[h].kind == H_FREE)
+		return NULL;
+	return &s->handles[h];
+}
+
+int vfsim_open_container(struct vfsim *s, enum vfsim_personality pers)
+{
+	struct vfsim_container *c;
+	int h;
+
+	if ((unsigned)pers > VFSIM_COMPAT)
+		return -EINVAL;
+	h = handle_alloc(s, H_CONTAINER);
+	if (h < 0)
+		return h;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		s->handles[h].kind = H_FREE;
+		return -ENOMEM;
+	}
+	c->pers = pers;
+	c->refs = 1;
+	if (pers == VFSIM_COMPAT && !(c->cx = compat_new())) {
+		free(c);
+		s->handles[h].kind = H_FREE;
+		return -ENOMEM;
+	}
+	s->handles[h].c = c;
+	return h + VFSIM_HANDLE_BASE;
+}
+
+int vfsim_open_group(struct vfsim *s, unsigned g)
+{
+	int h;
+
+	if (g >= s->n_groups)
+		return -ENOENT;
+	h = handle_alloc(s, H_GROUP);
+	if (h < 0)
+		return h;
+	s->handles[h].group = g;
+	return h + VFSIM_HANDLE_BASE;
+}
+
+int device_close(struct vfsim *s, unsigned g, unsigned d);
+void group_release(struct vfsim *s, unsigned g);
+long group_ioctl(struct vfsim *s, unsigned g, unsigned long req, void *arg, int *new_dev);
+
+/* Groups that no fd and no open device holds any more let go of their container. */
+static void release_unused_groups(struct vfsim *s)
+{
+	for (unsigned g = 0; g < s->n_groups; g++) {
+		bool held = s->groups[g].dev_opens > 0;
+
+		for (int h = 0; h < VFSIM_MAX_HANDLES && !held; h++)
+			held = s->handles[h].kind == H_GROUP && s->handles[h].group == g;
+		if (!held)
+			group_release(s, g);
+	}
+}
+
+int vfsim_close(struct vfsim *s, int handle)
+{
+	struct vfsim_handle *h = handle_get(s, handle);
+
+	if (!h)
+		return -EBADF;
+	if (h->kind == H_DEVICE)
+		device_close(s, h->group, h->dev);
+	else if (h->kind == H_CONTAINER)
+		container_put(s, h->c);
+	h->kind = H_FREE;
+	release_unused_groups(s);
+	return 0;
+}
+
+/* The container a handle stands for, for GROUP_SET_CONTAINER's fd. */
+struct vfsim_container *vfsim_handle_container(struct vfsim *s, int handle, int *err)
+{
+	struct vfsim_handle *h = handle_get(s, handle);
+
+	if (!h) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (h->kind != H_CONTAINER) {
+		*err = -EBADFD;		/* "The FD passed is not recognized" */
+		return NULL;
+	}
+	return h->c;
+}
+
+long vfsim_ioctl(struct vfsim *s, int handle, unsigned long req, void *arg)
+{
+	struct vfsim_handle *h;
+	long ret;
+	int dev = -1;
+
+	if (!s || !(h = handle_get(s, handle)))
+		return -EBADF;
+	switch (h->kind) {
+	case H_CONTAINER:
+		if (h->c->pers == VFSIM_COMPAT)
+			return compat_ioctl(s, h->c->cx, req, arg);
+		return container_ioctl(s, h->c, req, arg);
+	case H_GROUP:
+		ret = group_ioctl(s, h->group, req, arg, &dev);
+		if (ret == 0 && dev >= 0) {
+			int nh = handle_alloc(s, H_DEVICE);
+
+			if (nh < 0) {
+				device_close(s, h->group, dev);
+				return nh;
+			}
+			s->handles[nh].group = h->group;
+			s->handles[nh].dev = dev;
+			return nh + VFSIM_HANDLE_BASE;
+		}
+		return ret;
+	case H_DEVICE:
+		return -ENOTTY;		/* device ioctls are not modelled */
+	case H_FREE:
+		break;
+	}
+	return -EBADF;
+}

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * libvfsim internals shared by its files: the machine, its processes, users,
+ * groups, devices and handles, and the two container personalities.
+ */
+#ifndef VFSIM_INT_H
+#define VFSIM_INT_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "vfsim.h"
+#include "itree.h"
+
+#define VFSIM_MAX_PROCS		8
+#define VFSIM_MAX_USERS		8
+#define VFSIM_MAX_HANDLES	64
+#define VFSIM_MAX_IOAS		8
+#define VFSIM_MAX_RANGES	16	/* usable IOVA ranges of a type1 container */
+#define VFSIM_MAX_RESV		16	/* reserved IOVA regions of an io_pagetable */
+#define VFSIM_HANDLE_BASE	3	/* handles look like fds after stdio */
+#define VFSIM_UNLIMITED		UINT64_MAX
+
+struct vfsim_mem {
+	struct itree_node node;		/* [vaddr, vaddr + size - 1] */
+	enum vfsim_mem_kind kind;
+};
+
+struct vfsim_proc {
+	bool used;
+	uint32_t uid;
+	bool cap_ipc_lock, cap_sys_rawio;
+	uint64_t memlock;		/* RLIMIT_MEMLOCK in bytes, VFSIM_UNLIMITED */
+	uint64_t locked_vm, pinned_vm;	/* pages: VmLck, VmPin */
+	struct itree mem;		/* struct vfsim_mem, the address space */
+};
+
+struct vfsim_user {
+	bool used;
+	uint32_t uid;
+	uint64_t locked_vm;		/* pages, charged by iommufd's USER mode */
+};
+
+enum vfsim_group_type { GROUP_IOMMU, GROUP_EMULATED, GROUP_NOIOMMU };
+
+struct vfsim_container;
+
+struct vfsim_device {
+	const char *name;
+	unsigned open_count;
+};
+
+struct vfsim_group {
+	enum vfsim_group_type type;
+	struct vfsim_device devs[VFSIM_MAX_DEVS];
+	unsigned n_devs;
+	struct vfsim_container *container;	/* type1 container or iommufd, NULL */
+	unsigned container_users;		/* type1: 1 + open devices */
+	unsigned dev_opens;			/* open device fds of this group */
+	bool hwpt;				/* compat: attached to an IOMMU domain */
+	bool access;				/* compat: emulated access attached */
+};
+
+/* ---- type1 ---- */
+
+struct t1_dma {
+	struct itree_node node;		/* [iova, iova + size - 1] */
+	uint64_t vaddr, size;
+	int prot;
+	bool vaddr_invalid;
+	bool iommu_mapped;		/* pinned and in the domains */
+	bool lock_cap;			/* CAP_IPC_LOCK when mapped */
+	int proc;			/* the task that mapped it */
+	uint64_t locked;		/* pages charged to the task's locked_vm */
+};
+
+struct t1_range {
+	uint64_t start, last;
+};
+
+struct t1_iommu {
+	bool v2, nesting;
+	uint64_t pgsize_bitmap;
+	struct itree dmas;
+	uint32_t dma_avail;
+	unsigned vaddr_invalid_count;
+	bool dirty_tracking;
+	unsigned n_domain_groups;	/* groups in the (shared) IOMMU domain */
+	unsigned n_emulated_groups;
+	struct t1_range iova[VFSIM_MAX_RANGES];
+	unsigned n_iova;
+};
+
+/* ---- iommufd compat ---- */
+
+enum pages_account { ACCOUNT_NONE, ACCOUNT_USER };
+
+struct iopt_pages {
+	uint64_t uptr;			/* page aligned */
+	uint64_t npages;
+	bool writable;
+	enum pages_account account;
+	int proc;
+	uint32_t uid;
+	unsigned refs;			/* areas referencing these pages */
+	uint64_t npinned;		/* pages charged */
+};
+
+struct iopt_area {
+	struct itree_node node;		/* [iova, last] */
+	struct iopt_pages *pages;
+	uint64_t start_byte;		/* offset of iova's byte in pages */
+	int prot;
+	bool filled;			/* pinned into the domain */
+};
+
+struct iopt_resv {
+	uint64_t start, last;
+	int owner;			/* which device or domain reserved it */
+};
+
+struct ioas {
+	bool used;
+	uint32_t id;
+	struct itree areas;
+	struct iopt_resv resv[VFSIM_MAX_RESV];
+	unsigned n_resv;
+	unsigned n_domains;		/* one IOMMU domain (hwpt) per kind; 0 or 1 here */
+	uint64_t domain_pgsizes;
+	bool domain_cc;			/* enforce_cache_coherency of the domain */
+	unsigned n_access;		/* emulated accesses (mdev) */
+	uint64_t iova_alignment;
+	bool disable_large_pages;
+};
+
+struct compat_ctx {
+	struct ioas ioas[VFSIM_MAX_IOAS];
+	int vfio_ioas;			/* index of the compat IOAS, -1 */
+	bool no_iommu_mode;
+	uint32_t next_id;
+};
+
+struct vfsim_container {
+	enum vfsim_personality pers;
+	unsigned refs;			/* handle + attached groups */
+	unsigned group_mask;		/* attached groups */
+	/* type1 */
+	enum { DRIVER_NONE, DRIVER_TYPE1, DRIVER_NOIOMMU } driver;
+	bool noiommu;
+	struct t1_iommu *t1;
+	/* compat */
+	struct compat_ctx *cx;
+};
+
+enum handle_kind { H_FREE, H_CONTAINER, H_GROUP, H_DEVICE };
+
+struct vfsim_handle {
+	enum handle_kind kind;
+	struct vfsim_container *c;
+	unsigned group, dev;
+};
+
+struct vfsim {
+	struct vfsim_params p;
+	enum vfsim_topo topo;
+	struct vfsim_group groups[VFSIM_MAX_GROUPS];
+	unsigned n_groups;
+	struct vfsim_proc procs[VFSIM_MAX_PROCS];
+	int cur;
+	struct vfsim_user users[VFSIM_MAX_USERS];
+	struct vfsim_handle handles[VFSIM_MAX_HANDLES];
+	bool noiommu_mode;		/* vfio.enable_unsafe_noiommu_mode */
+};
+
+static inline struct vfsim_proc *cur_proc(struct vfsim *s)
+{
+	return &s->procs[s->cur];
+}
+
+static inline uint64_t ffs64(uint64_t v)	/* __ffs; 0 for 0 */
+{
+	return v ? (uint64_t)__builtin_ctzll(v) : 0;
+}
+
+static inline uint64_t min_pgsize(uint64_t bitmap)
+{
+	return 1ull << ffs64(bitmap);
+}
+
+/* sim.c */
+struct vfsim_user *vfsim_user_get(struct vfsim *s, uint32_t uid);
+struct vfsim_container *vfsim_group_container(struct vfsim *s, unsigned g);
+bool vfsim_group_in(const struct vfsim_container *c, unsigned g);
+
+/* pin.c: can pages [vaddr, vaddr + npages * pgsz) be pinned? */
+struct pin_result {
+	int err;			/* 0, EFAULT */
+	uint64_t good;			/* pages before the first bad one */
+	uint64_t counted;		/* of those, pages with a struct page (not PFNMAP) */
+};
+struct pin_result vfsim_pin_walk(struct vfsim *s, int proc, uint64_t vaddr, uint64_t npages,
+				 bool write, bool allow_pfnmap);
+uint64_t vfsim_rlimit_pages(const struct vfsim *s, int proc);
+
+/*
+ * The ioctl argument itself: the harness always passes a real buffer, so
+ * only a NULL-ish pointer is caught (the kernel's EFAULT), where the kernel
+ * would copy it, so the order of checks stays the kernel's.
+ */
+static inline int arg_in(void *dst, const void *arg, size_t n)
+{
+	if ((uintptr_t)arg < 4096)
+		return -EFAULT;
+	__builtin_memcpy(dst, arg, n);
+	return 0;
+}
+
+/* uaccess.c: 0 or -EFAULT */
+int vfsim_copy_to_user(uint64_t dst, const void *src, size_t n);
+int vfsim_copy_from_user(void *dst, uint64_t src, size_t n);
+
+/* type1*.c */
+struct t1_iommu *t1_open(struct vfsim *s, unsigned long type, int *err);
+void t1_release(struct vfsim *s, struct t1_iommu *t);
+long t1_check_extension(struct t1_iommu *t, unsigned long arg);
+int t1_attach_group(struct vfsim *s, struct t1_iommu *t, unsigned g);
+void t1_detach_group(struct vfsim *s, struct t1_iommu *t, unsigned g);
+long t1_ioctl(struct vfsim *s, struct t1_iommu *t, unsigned long req, void *arg);
+long t1_get_info(struct vfsim *s, struct t1_iommu *t, void *arg);
+long t1_map(struct vfsim *s, struct t1_iommu *t, void *arg);
+long t1_unmap(struct vfsim *s, struct t1_iommu *t, void *arg);
+long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg);
+int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d);
+void t1_unpin_dma(struct vfsim *s, struct t1_dma *d);
+void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d);
+int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, const struct t1_dma *d,
+			  uint64_t base, uint64_t pgsize);
+int t1_verify_bitmap_size(uint64_t npages, uint64_t bitmap_size);
+bool t1_iova_valid(const struct t1_iommu *t, uint64_t first, uint64_t last);
+struct t1_dma *t1_find_dma(struct t1_iommu *t, uint64_t iova, uint64_t size);
+
+/* container.c: the type1 container (/dev/vfio/vfio) */
+long container_ioctl(struct vfsim *s, struct vfsim_container *c, unsigned long req, void *arg);
+int container_attach_group(struct vfsim *s, struct vfsim_container *c, unsigned g);
+void container_detach_group(struct vfsim *s, struct vfsim_container *c, unsigned g);
+void container_put(struct vfsim *s, struct vfsim_container *c);
+
+/* compat*.c and iopt*.c: iommufd */
+struct compat_ctx *compat_new(void);
+void compat_free(struct vfsim *s, struct compat_ctx *cx);
+long compat_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, void *arg);
+long compat_get_info(struct vfsim *s, struct compat_ctx *cx, void *arg);
+int compat_ioas_create(struct compat_ctx *cx);
+int compat_set_no_iommu(struct compat_ctx *cx);
+struct ioas *compat_ioas(struct compat_ctx *cx);
+int compat_device_open(struct vfsim *s, struct compat_ctx *cx, unsigned g, unsigned d);
+
+void iopt_init(struct ioas *io, uint32_t id);
+void iopt_destroy(struct vfsim *s, struct ioas *io);
+int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr,
+		  uint64_t length, int prot);
+int iopt_unmap_range(struct vfsim *s, struct ioas *io, uint64_t start, uint64_t last,
+		     uint64_t *unmapped);
+int iopt_cut(struct ioas *io, uint64_t iova);
+int iopt_add_domain(struct vfsim *s, struct ioas *io, int owner);
+int iopt_reserve(struct ioas *io, uint64_t start, uint64_t last, int owner);
+void iopt_unreserve(struct ioas *io, int owner);
+int iopt_add_access(struct ioas *io);
+int iopt_disable_large_pages(struct ioas *io);
+uint64_t iopt_pagesizes(const struct ioas *io);
+
+#endif

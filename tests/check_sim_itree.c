@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The sim's interval set: disjoint closed intervals over all of 2^64. The
+ * edges are the point: an interval at 0, one ending at UINT64_MAX (whose
+ * "end + 1" is 0), the whole space, and adjacency versus overlap.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include "sim_test.h"
+#include "../sim/itree.h"
+
+static struct itree_node *node(uint64_t first, uint64_t last)
+{
+	struct itree_node *n = calloc(1, sizeof(*n));
+
+	n->first = first;
+	n->last = last;
+	return n;
+}
+
+static void drain(struct itree *t)
+{
+	struct itree_node *n;
+
+	while ((n = itree_min(t))) {
+		itree_remove(t, n);
+		free(n);
+	}
+	ck_assert_uint_eq(t->count, 0);
+}
+
+START_TEST(empty)
+{
+	struct itree t;
+
+	itree_init(&t);
+	ck_assert_ptr_null(itree_first(&t, 0, UINT64_MAX));
+	ck_assert_ptr_null(itree_find(&t, 0));
+	ck_assert_ptr_null(itree_min(&t));
+}
+END_TEST
+
+START_TEST(at_zero)
+{
+	struct itree t;
+	struct itree_node *a = node(0, 0), *b = node(1, 4095);
+
+	itree_init(&t);
+	ck_assert(itree_insert(&t, a));
+	ck_assert(itree_insert(&t, b));			/* adjacent is fine */
+	ck_assert_ptr_eq(itree_find(&t, 0), a);
+	ck_assert_ptr_eq(itree_find(&t, 1), b);
+	ck_assert_ptr_eq(itree_first(&t, 0, UINT64_MAX), a);
+	ck_assert_ptr_eq(itree_next(a, 0, UINT64_MAX), b);
+	ck_assert_ptr_null(itree_next(b, 0, UINT64_MAX));
+	ck_assert_ptr_null(itree_find(&t, 4096));
+	drain(&t);
+}
+END_TEST
+
+START_TEST(at_top)
+{
+	struct itree t;
+	struct itree_node *a = node(UINT64_MAX - 4095, UINT64_MAX - 1);
+	struct itree_node *b = node(UINT64_MAX, UINT64_MAX);
+	struct itree_node *c = node(UINT64_MAX - 1, UINT64_MAX);
+
+	itree_init(&t);
+	ck_assert(itree_insert(&t, a));
+	ck_assert(itree_insert(&t, b));
+	ck_assert(!itree_insert(&t, c));		/* meets both */
+	free(c);
+	ck_assert_ptr_eq(itree_find(&t, UINT64_MAX), b);
+	ck_assert_ptr_eq(itree_first(&t, UINT64_MAX - 1, UINT64_MAX), a);
+	ck_assert_ptr_eq(itree_next(a, UINT64_MAX - 1, UINT64_MAX), b);
+	ck_assert_ptr_null(itree_first(&t, 0, UINT64_MAX - 4096));
+	drain(&t);
+}
+END_TEST
+
+START_TEST(whole_space)
+{
+	struct itree t;
+	struct itree_node *all = node(0, UINT64_MAX), *x = node(5, 5);
+
+	itree_init(&t);
+	ck_assert(itree_insert(&t, all));
+	ck_assert(!itree_insert(&t, x));
+	x->first = x->last = UINT64_MAX;
+	ck_assert(!itree_insert(&t, x));
+	free(x);
+	ck_assert_ptr_eq(itree_find(&t, 0x123456789), all);
+	ck_assert_ptr_eq(itree_first(&t, UINT64_MAX, UINT64_MAX), all);
+	drain(&t);
+}
+END_TEST
+
+START_TEST(bad_ranges)
+{
+	struct itree t;
+	struct itree_node *n = node(10, 9);
+
+	itree_init(&t);
+	ck_assert(!itree_insert(&t, n));		/* first > last */
+	free(n);
+	n = node(0, 10);
+	ck_assert(itree_insert(&t, n));
+	ck_assert_ptr_null(itree_first(&t, 5, 4));	/* an empty query */
+	drain(&t);
+}
+END_TEST
+
+START_TEST(overlap_kinds)
+{
+	struct itree t;
+	struct itree_node *a = node(0x1000, 0x1fff), *x;
+	const uint64_t probes[][2] = {
+		{ 0x0, 0x1000 }, { 0x1fff, 0x2000 }, { 0x1800, 0x1800 }, { 0x0, UINT64_MAX },
+	};
+
+	itree_init(&t);
+	ck_assert(itree_insert(&t, a));
+	for (unsigned i = 0; i < 4; i++) {
+		ck_assert_ptr_eq(itree_first(&t, probes[i][0], probes[i][1]), a);
+		x = node(probes[i][0], probes[i][1]);
+		ck_assert(!itree_insert(&t, x));
+		free(x);
+	}
+	ck_assert_ptr_null(itree_first(&t, 0, 0xfff));
+	ck_assert_ptr_null(itree_first(&t, 0x2000, UINT64_MAX));
+	drain(&t);
+}
+END_TEST
+
+/* Against a brute-force model: random disjoint pages, random queries. */
+START_TEST(random_model)
+{
+	enum { N = 2000, SLOTS = 4096 };
+	static bool used[SLOTS];
+	struct itree t;
+
+	srand(42);
+	memset(used, 0, sizeof(used));
+	itree_init(&t);
+	for (int i = 0; i < N; i++) {
+		unsigned s = rand() % SLOTS;
+		struct itree_node *n = node((uint64_t)s << 12, ((uint64_t)s << 12) + 0xfff);
+
+		ck_assert(itree_insert(&t, n) == !used[s]);
+		if (used[s])
+			free(n);
+		used[s] = true;
+	}
+	for (int q = 0; q < 2000; q++) {
+		unsigned a = rand() % SLOTS, b = a + rand() % 64, want = SLOTS;
+		struct itree_node *n;
+
+		for (unsigned s = a; s <= b && s < SLOTS; s++) {
+			if (used[s]) {
+				want = s;
+				break;
+			}
+		}
+		n = itree_first(&t, (uint64_t)a << 12, ((uint64_t)b << 12) + 0xfff);
+		if (want == SLOTS)
+			ck_assert_ptr_null(n);
+		else
+			ck_assert_uint_eq(n->first, (uint64_t)want << 12);
+	}
+	drain(&t);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("sim-itree");
+	TCase *tc = tcase_create("itree");
+
+	tcase_add_test(tc, empty);
+	tcase_add_test(tc, at_zero);
+	tcase_add_test(tc, at_top);
+	tcase_add_test(tc, whole_space);
+	tcase_add_test(tc, bad_ranges);
+	tcase_add_test(tc, overlap_kinds);
+	tcase_add_test(tc, random_model);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+SIM_CHECK_MAIN(suite)
