@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KTAP: one test per case of the pair, one subtest per step. A new gap is
+ * "not ok"; a known gap is "ok ... # XFAIL" (the kselftest convention for a
+ * failure that is expected), with its id, so kernel CI parsers count both.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include "report.h"
+
+static const char *sget(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static const json_t *gap_by_id(const json_t *gaps, const char *id)
+{
+	size_t i;
+	json_t *g;
+
+	json_array_foreach((json_t *)gaps, i, g)
+		if (!strcmp(sget(g, "id"), id))
+			return g;
+	return NULL;
+}
+
+int vf_report_write_ktap(FILE *f, const json_t *r)
+{
+	const json_t *cases = json_object_get(r, "cases"), *gaps = json_object_get(r, "gaps");
+	const json_t *pair = json_object_get(r, "pair");
+	size_t i, k, j;
+	json_t *c, *st, *id;
+
+	fprintf(f, "KTAP version 1\n# vfconform report: %s vs %s\n1..%zu\n", sget(pair, "a"),
+		sget(pair, "b"), json_array_size(cases));
+	json_array_foreach((json_t *)cases, i, c) {
+		const json_t *steps = json_object_get(c, "steps");
+		bool case_ok = !json_array_size(json_object_get(c, "case_gaps"));
+
+		fprintf(f, "    KTAP version 1\n    # Subtest: %s\n    1..%zu\n", sget(c, "name"),
+			json_array_size(steps));
+		json_array_foreach((json_t *)steps, k, st) {
+			const json_t *ids = json_object_get(st, "gaps");
+			const char *first_new = NULL, *first_known = NULL;
+
+			json_array_foreach((json_t *)ids, j, id) {
+				const json_t *g = gap_by_id(gaps, json_string_value(id));
+				const char *b = sget(g, "baseline");
+
+				if (!b || !strcmp(b, "new"))
+					first_new = first_new ?: json_string_value(id);
+				else
+					first_known = first_known ?: json_string_value(id);
+			}
+			case_ok &= !first_new;
+			fprintf(f, "    %s %zu step %zu %s", first_new ? "not ok" : "ok", k + 1, k + 1,
+				sget(st, "op") ?: "?");
+			if (first_new)
+				fprintf(f, " # new gap %s", first_new);
+			else if (first_known)
+				fprintf(f, " # XFAIL known gap %s", first_known);
+			fputc('\n', f);
+		}
+		fprintf(f, "%s %zu %s\n", case_ok ? "ok" : "not ok", i + 1, sget(c, "name"));
+	}
+	return ferror(f) ? -1 : 0;
+}
