@@ -48,7 +48,7 @@ static const char usage_text[] =
 	"  report A.json B.json --out DIR [--baseline FILE] [--run NAME=FILE]...\n"
 	"         [--cases PATH]\n"
 	"        write DIR/compat-gaps.md, index.html, results.json, junit.xml and\n"
-	"        report.ktap. --run adds a backend column (e.g. sim-type1=sim.json) and\n"
+	"        report.ktap. --run adds a backend column (e.g. a simulator run) and\n"
 	"        its fidelity against the run of the same personality. Clients and\n"
 	"        cites come from the case library (--cases, default ./cases if present).\n"
 	"\n"

@@ -54,7 +54,7 @@ static const char style[] =
 	"td.n{text-align:right}.pass{background:#e6f4e6}.fail,.crash,.timeout{background:#f8d7d7}"
 	".skip{background:#eee}.gaps{background:#fff0c8}.new{background:#f8b0b0;font-weight:bold}"
 	".known{color:#666}code{font:12px monospace;white-space:pre-wrap;word-break:break-all}"
-	".headline{font-size:1.2em}.controls{margin:.5em 0}.controls input{width:24em}"
+	".headline{font-size:1.2em}.controls{margin:.5em 0}.controls input[type=search]{width:24em}"
 	"tr.d td{background:#fff7e0}section.gap{border:1px solid #ddd;margin:.6em 0;padding:.3em .8em}"
 	"section.gap h3{font:bold 13px monospace;margin:.3em 0}";
 
@@ -238,8 +238,8 @@ static void matrix(FILE *f, const json_t *r)
 			/* the pair's second column carries the gaps, a sim column its fidelity */
 			fprintf(f, "<td class=\"%s\">%s", k == 1 && n ? "gaps" : st_s, st_s);
 			if (k == 1 && n)
-				fprintf(f, ", <a href=\"#gap-%ld\">%u gaps</a>",
-					gap_index(gaps, json_string_value(first)), n);
+				fprintf(f, ", <a href=\"#gap-%ld\">%u gap%s</a>",
+					gap_index(gaps, json_string_value(first)), n, n == 1 ? "" : "s");
 			if (k >= 2 && json_array_size(fl))
 				fprintf(f, ", %zu fidelity gaps", json_array_size(fl));
 			fputs("</td>", f);
