@@ -75,7 +75,8 @@ int vf_baseline_parse(struct vf_baseline *bl, const char *path, const char *text
 		}
 		/* a known gap without a reason is a gap nobody looked at */
 		if (!*reason || *reason == '#') {
-			fprintf(err, "%s:%u: %s: no reason given (ID REASON...)\n", path, lineno, id);
+			fprintf(err, "%s:%u: %s: no reason given (ID REASON...)\n", path, lineno,
+				id);
 			errors++;
 			continue;
 		}

@@ -244,7 +244,8 @@ int vf_cmd_report(int argc, char **argv)
 		char *paths[1] = { (char *)cases };
 
 		if (vf_library_load(&lib, paths, 1)) {
-			fprintf(stderr, "vfconform report: %s: errors in the case library\n", cases);
+			fprintf(stderr, "vfconform report: %s: errors in the case library\n",
+				cases);
 			ret = EXIT_USAGE;
 			goto out_bl;
 		}

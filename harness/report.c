@@ -150,8 +150,8 @@ static json_t *case_rows(const struct vf_report_input *in)
 				json_t *s;
 
 				case_meta(in->lib, c, &clients, &cites);
-				row = json_pack("{s:s, s:s, s:O?, s:s?, s:s?, s:O?, s:o, s:o, s:{}, "
-						"s:[]}", "name", name, "area",
+				row = json_pack("{s:s, s:s, s:O?, s:s?, s:s?, s:O?, s:o, s:o, "
+						"s:{}, s:[]}", "name", name, "area",
 						json_string_value(json_array_get(
 							json_object_get(c, "tags"), 0)) ?: "none",
 						"tags", json_object_get(c, "tags"), "file",
@@ -260,10 +260,12 @@ static json_t *fidelity(const struct vf_report_input *in, json_t *rows)
 		struct vf_gap_set set;
 		json_t *gaps;
 
-		if (p && sget(in->a.doc, "personality") && !strcmp(p, sget(in->a.doc, "personality")))
+		const char *pa = sget(in->a.doc, "personality");
+		const char *pb = sget(in->b.doc, "personality");
+
+		if (p && pa && !strcmp(p, pa))
 			ref = &in->a;
-		else if (p && sget(in->b.doc, "personality") &&
-			 !strcmp(p, sget(in->b.doc, "personality")))
+		else if (p && pb && !strcmp(p, pb))
 			ref = &in->b;
 		if (!ref || vf_gaps_compute(ref->doc, x->doc, &set))
 			continue;
@@ -315,7 +317,8 @@ json_t *vf_report_build(const struct vf_report_input *in)
 
 		if (!vf_gaps_find(&set, e->id))
 			json_array_append_new(gone, json_pack("{s:s, s:s, s:i}", "id", e->id,
-							      "reason", e->reason, "line", e->line));
+							      "reason", e->reason,
+							      "line", e->line));
 	}
 	r = json_pack("{s:s, s:s, s:o, s:{s:s, s:s}, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:o, "
 		      "s:o, s:i, s:i, s:i}, s:o, s:o, s:o}",

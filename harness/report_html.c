@@ -55,7 +55,8 @@ static const char style[] =
 	".skip{background:#eee}.gaps{background:#fff0c8}.new{background:#f8b0b0;font-weight:bold}"
 	".known{color:#666}code{font:12px monospace;white-space:pre-wrap;word-break:break-all}"
 	".headline{font-size:1.2em}.controls{margin:.5em 0}.controls input[type=search]{width:24em}"
-	"tr.d td{background:#fff7e0}section.gap{border:1px solid #ddd;margin:.6em 0;padding:.3em .8em}"
+	"tr.d td{background:#fff7e0}"
+	"section.gap{border:1px solid #ddd;margin:.6em 0;padding:.3em .8em}"
 	"section.gap h3{font:bold 13px monospace;margin:.3em 0}";
 
 static const char script[] =
@@ -94,7 +95,8 @@ static void headline(FILE *f, const json_t *r)
 	fputs(" vs ", f);
 	esc(f, sget(pair, "b"));
 	fprintf(f, "</h1>\n<p class=\"headline\"><b><span id=\"gap-count\">%lld</span> gaps</b> in "
-		"<span id=\"cases-differ\">%lld</span> of <span id=\"case-count\">%lld</span> cases; "
+		"<span id=\"cases-differ\">%lld</span> of "
+		"<span id=\"case-count\">%lld</span> cases; "
 		"%lld of %lld steps differ.", (long long)iget(s, "gaps"),
 		(long long)iget(s, "cases_differ"), (long long)iget(s, "cases"),
 		(long long)iget(s, "steps_differ"), (long long)iget(s, "steps"));
@@ -226,10 +228,12 @@ static void matrix(FILE *f, const json_t *r)
 		esc(f, sget(c, "area"));
 		fputs("</td><td>", f);
 		clients_text(f, json_object_get(c, "clients"));
-		fprintf(f, "</td><td class=\"n\">%zu</td>", json_array_size(json_object_get(c, "steps")));
+		fprintf(f, "</td><td class=\"n\">%zu</td>",
+			json_array_size(json_object_get(c, "steps")));
 		json_array_foreach((json_t *)runs, k, run) {
 			const char *st_s = sget(json_object_get(c, "status"), sget(run, "name"));
-			json_t *fl = json_object_get(json_object_get(c, "fidelity"), sget(run, "name"));
+			json_t *fl = json_object_get(json_object_get(c, "fidelity"),
+						     sget(run, "name"));
 
 			if (!st_s) {
 				fputs("<td class=\"skip\">&mdash;</td>", f);
@@ -239,7 +243,8 @@ static void matrix(FILE *f, const json_t *r)
 			fprintf(f, "<td class=\"%s\">%s", k == 1 && n ? "gaps" : st_s, st_s);
 			if (k == 1 && n)
 				fprintf(f, ", <a href=\"#gap-%ld\">%u gap%s</a>",
-					gap_index(gaps, json_string_value(first)), n, n == 1 ? "" : "s");
+					gap_index(gaps, json_string_value(first)), n,
+					n == 1 ? "" : "s");
 			if (k >= 2 && json_array_size(fl))
 				fprintf(f, ", %zu fidelity gaps", json_array_size(fl));
 			fputs("</td>", f);
@@ -280,7 +285,8 @@ static void gap_detail(FILE *f, const json_t *r, const json_t *g, size_t idx)
 	if (iget(g, "step_last") > iget(g, "step"))
 		fprintf(f, "</code>, steps %lld..%lld <code>%s</code> (#%lld..%lld, one range line "
 			"%lld; the first shown)", (long long)iget(g, "step"),
-			(long long)iget(g, "step_last"), sget(g, "op"), (long long)iget(g, "ordinal"),
+			(long long)iget(g, "step_last"), sget(g, "op"),
+			(long long)iget(g, "ordinal"),
 			(long long)iget(g, "ordinal_last"), (long long)iget(g, "line"));
 	else
 		fprintf(f, "</code>, step %lld <code>%s</code> (#%lld of the case), line %lld%s",
@@ -315,7 +321,8 @@ static void gap_detail(FILE *f, const json_t *r, const json_t *g, size_t idx)
 	esc(f, sget(pair, "b"));
 	fputs("</th></tr>\n", f);
 	json_array_foreach(json_object_get(g, "diffs"), i, d)
-		obs_row(f, sget(d, "field"), json_object_get(d, "a"), json_object_get(d, "b"), true);
+		obs_row(f, sget(d, "field"), json_object_get(d, "a"), json_object_get(d, "b"),
+			true);
 	for (int j = 0; rows[j]; j++)
 		obs_row(f, rows[j], json_object_get(json_object_get(g, "a"), rows[j]),
 			json_object_get(json_object_get(g, "b"), rows[j]), false);

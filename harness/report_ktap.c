@@ -53,8 +53,8 @@ int vf_report_write_ktap(FILE *f, const json_t *r)
 					first_known = first_known ?: json_string_value(id);
 			}
 			case_ok &= !first_new;
-			fprintf(f, "    %s %zu step %zu %s", first_new ? "not ok" : "ok", k + 1, k + 1,
-				sget(st, "op") ?: "?");
+			fprintf(f, "    %s %zu step %zu %s", first_new ? "not ok" : "ok", k + 1,
+				k + 1, sget(st, "op") ?: "?");
 			if (first_new)
 				fprintf(f, " # new gap %s", first_new);
 			else if (first_known)

@@ -166,8 +166,8 @@ static void gap_section(FILE *f, const json_t *r, const json_t *g)
 
 	fprintf(f, "### %s\n\n", sget(g, "id"));
 	if (iget(g, "step_last") > iget(g, "step"))
-		fprintf(f, "- case: `%s` — steps %lld..%lld, `%s` #%lld..%lld of the case, all from "
-			"the range on line %lld; the first is shown\n", sget(g, "case"),
+		fprintf(f, "- case: `%s` — steps %lld..%lld, `%s` #%lld..%lld of the case, all "
+			"from the range on line %lld; the first is shown\n", sget(g, "case"),
 			(long long)iget(g, "step"), (long long)iget(g, "step_last"), sget(g, "op"),
 			(long long)iget(g, "ordinal"), (long long)iget(g, "ordinal_last"),
 			(long long)iget(g, "line"));
@@ -208,8 +208,8 @@ int vf_report_write_md(FILE *f, const json_t *r)
 	summary(f, r);
 	clients(f, r);
 	if (json_array_size(gone)) {
-		fputs("## Disappeared gaps\n\nIn the baseline, not observed (update the baseline):\n\n",
-		      f);
+		fputs("## Disappeared gaps\n\nIn the baseline, not observed (update the "
+		      "baseline):\n\n", f);
 		json_array_foreach((json_t *)gone, i, g)
 			fprintf(f, "- `%s` (line %lld: %s)\n", sget(g, "id"),
 				(long long)iget(g, "line"), sget(g, "reason"));

@@ -27,10 +27,11 @@ if [[ $backends == *sim-type1* && $backends == *sim-compat* ]]; then
 		[ -f "$fixtures/$k.json" ] && extra+=(--run "kernel-$k=$fixtures/$k.json")
 	done
 else
-	echo "report: truth = kernel tier (the reference kernel in QEMU; vfconform --help lists no" \
-		"simulator backends)"
+	echo "report: truth = kernel tier (the reference kernel in QEMU; vfconform --help" \
+		"lists no simulator backends)"
 	make -s kernel-run ||
-		echo "report: the kernel run reported problems (see above); reporting what came back" >&2
+		echo "report: the kernel run reported problems (see above);" \
+			"reporting what came back" >&2
 	a=build/kernel-run/type1.json
 	b=build/kernel-run/compat.json
 fi

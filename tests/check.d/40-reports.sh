@@ -108,7 +108,8 @@ fi
 chromium_run() {
 	timeout 120 chromium --headless --no-sandbox --disable-gpu \
 		--disable-background-networking --disable-component-update --disable-sync \
-		--no-first-run --user-data-dir="$(mktemp -d -p "$work")" "$@" 2>>"$work/chromium.log"
+		--no-first-run --user-data-dir="$(mktemp -d -p "$work")" "$@" \
+		2>>"$work/chromium.log"
 }
 if ! command -v chromium >/dev/null; then
 	bad "chromium is not installed (.ci/install-deps installs it)"
@@ -132,7 +133,8 @@ else
 		grep -q "id=\"shown\">$gaps<" "$work/dom.html"; then
 		ok "index.html renders: $gaps gaps, unmap.v1.head listed, filter script ran"
 	else
-		bad "index.html: the DOM lacks the gap count $gaps, unmap.v1.head or the script's count"
+		bad "index.html: the DOM lacks the gap count $gaps, unmap.v1.head or the" \
+			"script's count"
 	fi
 fi
 
