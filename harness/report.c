@@ -256,12 +256,11 @@ static json_t *fidelity(const struct vf_report_input *in, json_t *rows)
 	for (unsigned i = 0; i < in->n_extra; i++) {
 		const struct vf_report_run *x = &in->extra[i];
 		const char *p = sget(x->doc, "personality");
+		const char *pa = sget(in->a.doc, "personality");
+		const char *pb = sget(in->b.doc, "personality");
 		const struct vf_report_run *ref = NULL;
 		struct vf_gap_set set;
 		json_t *gaps;
-
-		const char *pa = sget(in->a.doc, "personality");
-		const char *pb = sget(in->b.doc, "personality");
 
 		if (p && pa && !strcmp(p, pa))
 			ref = &in->a;
