@@ -119,12 +119,14 @@ else
 	rm -f "$shot"
 	html="file://$PWD/$pub/index.html"
 	chromium_run --window-size=1400,1000 --screenshot="$PWD/$shot" "$html" >/dev/null
+	# a PNG, and not a blank page: an empty white 1400x1000 PNG is about 6 kB, the rendered
+	# headline, tables and matrix well over 100 kB
 	if [ -s "$shot" ] && [ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = \
-		"89504e470d0a1a0a" ]; then
+		"89504e470d0a1a0a" ] && [ "$(stat -c %s "$shot")" -gt 20000 ]; then
 		ok "screenshot $shot ($(stat -c %s "$shot") bytes)"
 	else
 		tail -5 "$work/chromium.log" >&2
-		bad "no PNG screenshot from chromium"
+		bad "no PNG screenshot from chromium, or a blank one"
 	fi
 	chromium_run --dump-dom "$html" >"$work/dom.html"
 	gaps=$(sed -nE 's/^gate: ([0-9]+) gaps:.*/\1/p' "$work/gate.log")
