@@ -167,6 +167,13 @@ START_TEST(fidelity_of_a_run)
 	ck_assert_ptr_nonnull(strstr(x, "<testsuite name=\"kernel-compat-vs-sim-compat\" "
 				     "tests=\"3\" failures=\"1\""));
 	free(x);
+	x = render(vf_report_write_ktap, fx.r);
+	ck_assert_ptr_nonnull(strstr(x, "1..3\n"));
+	ck_assert_ptr_nonnull(strstr(x, "    not ok 1 r.one # fidelity gap "
+				     "r.one:IOMMU_UNMAP_DMA#1:errno\n"));
+	ck_assert_ptr_nonnull(strstr(x, "    ok 2 r.two\n"));
+	ck_assert_ptr_nonnull(strstr(x, "not ok 3 fidelity sim-compat\n"));
+	free(x);
 	destroy(&fx);
 }
 END_TEST
