@@ -24,19 +24,14 @@ char *vf_report_show(const json_t *v, size_t max)
 	return s ? s : strdup("?");
 }
 
-static const char *sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static json_t *run_info(const struct vf_report_run *r)
 {
 	const json_t *d = r->doc;
 	const json_t *s = json_object_get(d, "summary");
 
 	return json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:I, s:I}", "name", r->name, "file",
-			 r->path, "backend", sget(d, "backend"), "personality",
-			 sget(d, "personality"), "kernel_release", sget(d, "kernel_release"),
+			 r->path, "backend", rj_str(d, "backend"), "personality",
+			 rj_str(d, "personality"), "kernel_release", rj_str(d, "kernel_release"),
 			 "cases", (json_int_t)json_array_size(json_object_get(d, "cases")),
 			 "steps", json_integer_value(json_object_get(s, "steps")));
 }
@@ -53,7 +48,7 @@ static const struct vf_case *lib_case(const struct vf_library *lib, const char *
 static void case_meta(const struct vf_library *lib, const json_t *c, json_t **clients,
 		      json_t **cites)
 {
-	const struct vf_case *lc = lib_case(lib, sget(c, "name"));
+	const struct vf_case *lc = lib_case(lib, rj_str(c, "name"));
 
 	if (lc) {
 		*clients = json_array();
@@ -122,7 +117,7 @@ static json_t *find_named(json_t *arr, const char *name)
 	json_t *c;
 
 	json_array_foreach(arr, i, c)
-		if (!strcmp(sget(c, "name"), name))
+		if (!strcmp(rj_str(c, "name"), name))
 			return c;
 	return NULL;
 }
@@ -141,7 +136,7 @@ static json_t *case_rows(const struct vf_report_input *in)
 		json_t *c;
 
 		json_array_foreach(json_object_get(runs[r]->doc, "cases"), i, c) {
-			const char *name = sget(c, "name");
+			const char *name = rj_str(c, "name");
 			json_t *row = find_named(rows, name), *steps;
 
 			if (!row) {
@@ -155,21 +150,22 @@ static json_t *case_rows(const struct vf_report_input *in)
 						json_string_value(json_array_get(
 							json_object_get(c, "tags"), 0)) ?: "none",
 						"tags", json_object_get(c, "tags"), "file",
-						sget(c, "file"), "about", sget(c, "about"), "topo",
+						rj_str(c, "file"), "about", rj_str(c, "about"),
+						"topo",
 						json_object_get(c, "topo"), "clients", clients,
 						"cites", cites, "status", "steps");
 				steps = json_object_get(row, "steps");
 				json_array_foreach(json_object_get(c, "steps"), k, s)
 					json_array_append_new(steps, json_pack(
 						"{s:I, s:s?, s:I, s:b, s:[]}", "step",
-						(json_int_t)k + 1, "op", sget(s, "op"), "line",
+						(json_int_t)k + 1, "op", rj_str(s, "op"), "line",
 						json_integer_value(json_object_get(s, "line")),
 						"setup", json_is_true(json_object_get(s, "setup")),
 						"gaps"));
 				json_array_append_new(rows, row);
 			}
 			json_object_set_new(json_object_get(row, "status"), runs[r]->name,
-					    json_string(sget(c, "status") ?: "?"));
+					    json_string(rj_str(c, "status") ?: "?"));
 		}
 	}
 	return rows;
@@ -255,9 +251,9 @@ static json_t *fidelity(const struct vf_report_input *in, json_t *rows)
 
 	for (unsigned i = 0; i < in->n_extra; i++) {
 		const struct vf_report_run *x = &in->extra[i];
-		const char *p = sget(x->doc, "personality");
-		const char *pa = sget(in->a.doc, "personality");
-		const char *pb = sget(in->b.doc, "personality");
+		const char *p = rj_str(x->doc, "personality");
+		const char *pa = rj_str(in->a.doc, "personality");
+		const char *pb = rj_str(in->b.doc, "personality");
 		const struct vf_report_run *ref = NULL;
 		struct vf_gap_set set;
 		json_t *gaps;

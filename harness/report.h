@@ -9,6 +9,7 @@
 #define VF_REPORT_H
 
 #include <stdio.h>
+#include <string.h>
 #include <jansson.h>
 #include "baseline.h"
 #include "case.h"
@@ -40,5 +41,28 @@ int vf_report_write_ktap(FILE *f, const json_t *r);
 
 /* Shared by the renderers: a JSON value as compact text ("(absent)" for NULL). */
 char *vf_report_show(const json_t *v, size_t max);
+
+/* Reading the results document: a member as a string (NULL if not one) or an integer. */
+static inline const char *rj_str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static inline json_int_t rj_int(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+/* The gap with this id in a gaps array, or NULL. */
+static inline const json_t *rj_gap(const json_t *gaps, const char *id)
+{
+	size_t i;
+	json_t *g;
+
+	json_array_foreach((json_t *)gaps, i, g)
+		if (id && !strcmp(json_string_value(json_object_get(g, "id")), id))
+			return g;
+	return NULL;
+}
 
 #endif

@@ -14,16 +14,6 @@
 
 #define CELL_MAX 300
 
-static const char *sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static json_int_t iget(const json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
 static void esc(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
@@ -91,33 +81,34 @@ static void headline(FILE *f, const json_t *r)
 	json_t *run;
 
 	fputs("<h1>Compat gaps: ", f);
-	esc(f, sget(pair, "a"));
+	esc(f, rj_str(pair, "a"));
 	fputs(" vs ", f);
-	esc(f, sget(pair, "b"));
+	esc(f, rj_str(pair, "b"));
 	fprintf(f, "</h1>\n<p class=\"headline\"><b><span id=\"gap-count\">%lld</span> gaps</b> in "
 		"<span id=\"cases-differ\">%lld</span> of "
 		"<span id=\"case-count\">%lld</span> cases; "
-		"%lld of %lld steps differ.", (long long)iget(s, "gaps"),
-		(long long)iget(s, "cases_differ"), (long long)iget(s, "cases"),
-		(long long)iget(s, "steps_differ"), (long long)iget(s, "steps"));
+		"%lld of %lld steps differ.", (long long)rj_int(s, "gaps"),
+		(long long)rj_int(s, "cases_differ"), (long long)rj_int(s, "cases"),
+		(long long)rj_int(s, "steps_differ"), (long long)rj_int(s, "steps"));
 	if (json_is_object(bl)) {
 		fputs(" Baseline <code>", f);
-		esc(f, sget(bl, "file"));
+		esc(f, rj_str(bl, "file"));
 		fprintf(f, "</code>: %lld known, <span class=\"%s\">%lld new</span>, %lld "
-			"disappeared.", (long long)iget(s, "known"), iget(s, "new") ? "new" : "",
-			(long long)iget(s, "new"), (long long)iget(s, "disappeared"));
+			"disappeared.", (long long)rj_int(s, "known"),
+			rj_int(s, "new") ? "new" : "",
+			(long long)rj_int(s, "new"), (long long)rj_int(s, "disappeared"));
 	}
 	fputs("</p>\n<ul>\n", f);
 	json_array_foreach(json_object_get(r, "runs"), i, run) {
 		fputs("<li>", f);
-		esc(f, sget(run, "name"));
+		esc(f, rj_str(run, "name"));
 		fputs(": <code>", f);
-		esc(f, sget(run, "file"));
+		esc(f, rj_str(run, "file"));
 		fputs("</code> (", f);
-		esc(f, sget(run, "personality") ?: "?");
+		esc(f, rj_str(run, "personality") ?: "?");
 		fputs(", kernel ", f);
-		esc(f, sget(run, "kernel_release") ?: "?");
-		fprintf(f, ", %lld cases)</li>\n", (long long)iget(run, "cases"));
+		esc(f, rj_str(run, "kernel_release") ?: "?");
+		fprintf(f, ", %lld cases)</li>\n", (long long)rj_int(run, "cases"));
 	}
 	fputs("</ul>\n", f);
 }
@@ -140,7 +131,7 @@ static void area_table(FILE *f, const json_t *r)
 		esc(f, area);
 		fputs("</td>", f);
 		for (int k = 0; k < VF_GAP_KIND_COUNT; k++) {
-			json_int_t n = iget(a, vf_gap_kind_name(k));
+			json_int_t n = rj_int(a, vf_gap_kind_name(k));
 
 			fprintf(f, "<td class=\"n\">%lld</td>", (long long)n);
 			t += n;
@@ -150,8 +141,9 @@ static void area_table(FILE *f, const json_t *r)
 	fputs("</tbody><tfoot><tr><th>total</th>", f);
 	for (int k = 0; k < VF_GAP_KIND_COUNT; k++)
 		fprintf(f, "<th class=\"n\">%lld</th>",
-			(long long)iget(json_object_get(s, "by_kind"), vf_gap_kind_name(k)));
-	fprintf(f, "<th class=\"n\">%lld</th></tr></tfoot></table>\n", (long long)iget(s, "gaps"));
+			(long long)rj_int(json_object_get(s, "by_kind"), vf_gap_kind_name(k)));
+	fprintf(f, "<th class=\"n\">%lld</th></tr></tfoot></table>\n",
+		(long long)rj_int(s, "gaps"));
 }
 
 /* Index of a gap in the gaps array: its anchor is gap-N (ids hold '#' and ':'). */
@@ -161,7 +153,7 @@ static long gap_index(const json_t *gaps, const char *id)
 	json_t *g;
 
 	json_array_foreach((json_t *)gaps, i, g)
-		if (!strcmp(sget(g, "id"), id))
+		if (!strcmp(rj_str(g, "id"), id))
 			return (long)i;
 	return -1;
 }
@@ -195,7 +187,7 @@ static void matrix(FILE *f, const json_t *r)
 	      "<th>clients</th><th data-type=\"num\">steps</th>", f);
 	json_array_foreach((json_t *)runs, i, run) {
 		fputs("<th>", f);
-		esc(f, sget(run, "name"));
+		esc(f, rj_str(run, "name"));
 		fputs("</th>", f);
 	}
 	fputs("<th data-type=\"num\">gaps</th><th>kinds</th></tr></thead><tbody>\n", f);
@@ -210,7 +202,7 @@ static void matrix(FILE *f, const json_t *r)
 				const json_t *g = json_array_get(gaps, gap_index(gaps,
 							json_string_value(id)));
 
-				json_object_set_new(kinds, sget(g, "kind"), json_true());
+				json_object_set_new(kinds, rj_str(g, "kind"), json_true());
 				first = first ?: id;
 				n++;
 			}
@@ -223,17 +215,18 @@ static void matrix(FILE *f, const json_t *r)
 		json_object_foreach(kinds, kn, v)
 			fprintf(f, "%s ", kn);
 		fputs("\"><td><code>", f);
-		esc(f, sget(c, "name"));
+		esc(f, rj_str(c, "name"));
 		fputs("</code></td><td>", f);
-		esc(f, sget(c, "area"));
+		esc(f, rj_str(c, "area"));
 		fputs("</td><td>", f);
 		clients_text(f, json_object_get(c, "clients"));
 		fprintf(f, "</td><td class=\"n\">%zu</td>",
 			json_array_size(json_object_get(c, "steps")));
 		json_array_foreach((json_t *)runs, k, run) {
-			const char *st_s = sget(json_object_get(c, "status"), sget(run, "name"));
+			const char *st_s = rj_str(json_object_get(c, "status"),
+						  rj_str(run, "name"));
 			json_t *fl = json_object_get(json_object_get(c, "fidelity"),
-						     sget(run, "name"));
+						     rj_str(run, "name"));
 
 			if (!st_s) {
 				fputs("<td class=\"skip\">&mdash;</td>", f);
@@ -273,32 +266,32 @@ static void gap_detail(FILE *f, const json_t *r, const json_t *g, size_t idx)
 {
 	static const char *const rows[] = { "args", "ret", "errno", "out", "acct", NULL };
 	const json_t *pair = json_object_get(r, "pair"), *cites = json_object_get(g, "cites");
-	const char *bl = sget(g, "baseline");
+	const char *bl = rj_str(g, "baseline");
 	size_t i, k;
 	json_t *d, *c, *ct;
 
 	fprintf(f, "<section class=\"gap\" id=\"gap-%zu\" data-filter data-kinds=\"%s\">"
-		"<h3>", idx, sget(g, "kind"));
-	esc(f, sget(g, "id"));
+		"<h3>", idx, rj_str(g, "kind"));
+	esc(f, rj_str(g, "id"));
 	fputs("</h3>\n<p>case <code>", f);
-	esc(f, sget(g, "case"));
-	if (iget(g, "step_last") > iget(g, "step"))
+	esc(f, rj_str(g, "case"));
+	if (rj_int(g, "step_last") > rj_int(g, "step"))
 		fprintf(f, "</code>, steps %lld..%lld <code>%s</code> (#%lld..%lld, one range line "
-			"%lld; the first shown)", (long long)iget(g, "step"),
-			(long long)iget(g, "step_last"), sget(g, "op"),
-			(long long)iget(g, "ordinal"),
-			(long long)iget(g, "ordinal_last"), (long long)iget(g, "line"));
+			"%lld; the first shown)", (long long)rj_int(g, "step"),
+			(long long)rj_int(g, "step_last"), rj_str(g, "op"),
+			(long long)rj_int(g, "ordinal"),
+			(long long)rj_int(g, "ordinal_last"), (long long)rj_int(g, "line"));
 	else
 		fprintf(f, "</code>, step %lld <code>%s</code> (#%lld of the case), line %lld%s",
-			(long long)iget(g, "step"), sget(g, "op"), (long long)iget(g, "ordinal"),
-			(long long)iget(g, "line"),
+			(long long)rj_int(g, "step"), rj_str(g, "op"),
+			(long long)rj_int(g, "ordinal"), (long long)rj_int(g, "line"),
 			json_is_true(json_object_get(g, "setup")) ? " (setup)" : "");
-	fprintf(f, "; kind <b>%s</b>", sget(g, "kind"));
+	fprintf(f, "; kind <b>%s</b>", rj_str(g, "kind"));
 	if (bl) {
 		fprintf(f, "; baseline: <span class=\"%s\">%s</span>", bl, bl);
-		if (sget(g, "reason")) {
+		if (rj_str(g, "reason")) {
 			fputs(" &mdash; ", f);
-			esc(f, sget(g, "reason"));
+			esc(f, rj_str(g, "reason"));
 		}
 	}
 	fputs("<br>affected: ", f);
@@ -309,19 +302,19 @@ static void gap_detail(FILE *f, const json_t *r, const json_t *g, size_t idx)
 		esc(f, json_string_value(c));
 		fputs("</b>", f);
 		json_array_foreach((json_t *)cites, k, ct)
-			if (!strcmp(sget(ct, "client"), json_string_value(c))) {
+			if (!strcmp(rj_str(ct, "client"), json_string_value(c))) {
 				fputs(" <code>", f);
-				esc(f, sget(ct, "source"));
+				esc(f, rj_str(ct, "source"));
 				fputs("</code>", f);
 			}
 	}
 	fputs("</p>\n<table class=\"obs\"><tr><th></th><th>", f);
-	esc(f, sget(pair, "a"));
+	esc(f, rj_str(pair, "a"));
 	fputs("</th><th>", f);
-	esc(f, sget(pair, "b"));
+	esc(f, rj_str(pair, "b"));
 	fputs("</th></tr>\n", f);
 	json_array_foreach(json_object_get(g, "diffs"), i, d)
-		obs_row(f, sget(d, "field"), json_object_get(d, "a"), json_object_get(d, "b"),
+		obs_row(f, rj_str(d, "field"), json_object_get(d, "a"), json_object_get(d, "b"),
 			true);
 	for (int j = 0; rows[j]; j++)
 		obs_row(f, rows[j], json_object_get(json_object_get(g, "a"), rows[j]),
@@ -338,9 +331,9 @@ int vf_report_write_html(FILE *f, const json_t *r)
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	      "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n<title>Compat gaps: ", f);
-	esc(f, sget(pair, "a"));
+	esc(f, rj_str(pair, "a"));
 	fputs(" vs ", f);
-	esc(f, sget(pair, "b"));
+	esc(f, rj_str(pair, "b"));
 	fprintf(f, "</title>\n<style>%s</style></head><body>\n", style);
 	headline(f, r);
 	area_table(f, r);
@@ -353,12 +346,12 @@ int vf_report_write_html(FILE *f, const json_t *r)
 			      "bug.</p>\n<table><tr><th>run</th><th>reference</th><th>steps</th>"
 			      "<th>differ</th><th>gaps</th></tr>\n", f);
 		fputs("<tr><td>", f);
-		esc(f, sget(fid, "run"));
+		esc(f, rj_str(fid, "run"));
 		fputs("</td><td>", f);
-		esc(f, sget(fid, "reference"));
+		esc(f, rj_str(fid, "reference"));
 		fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">"
-			"%lld</td></tr>\n", (long long)iget(s, "steps"),
-			(long long)iget(s, "steps_differ"), (long long)iget(s, "gaps"));
+			"%lld</td></tr>\n", (long long)rj_int(s, "steps"),
+			(long long)rj_int(s, "steps_differ"), (long long)rj_int(s, "gaps"));
 	}
 	if (json_array_size(json_object_get(r, "fidelity")))
 		fputs("</table>\n", f);
@@ -367,9 +360,9 @@ int vf_report_write_html(FILE *f, const json_t *r)
 		fputs("<h2>Disappeared gaps</h2>\n<ul>\n", f);
 		json_array_foreach(json_object_get(r, "disappeared"), i, g) {
 			fputs("<li><code>", f);
-			esc(f, sget(g, "id"));
+			esc(f, rj_str(g, "id"));
 			fputs("</code>: ", f);
-			esc(f, sget(g, "reason"));
+			esc(f, rj_str(g, "reason"));
 			fputs("</li>\n", f);
 		}
 		fputs("</ul>\n", f);

@@ -9,11 +9,6 @@
 #include <string.h>
 #include "report.h"
 
-static const char *sget(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static void xml(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
@@ -32,17 +27,6 @@ static void xml(FILE *f, const char *s)
 	}
 }
 
-static const json_t *gap_by_id(const json_t *gaps, const char *id)
-{
-	size_t i;
-	json_t *g;
-
-	json_array_foreach((json_t *)gaps, i, g)
-		if (!strcmp(sget(g, "id"), id))
-			return g;
-	return NULL;
-}
-
 /* ids: gap ids on this step; strict: every gap fails (fidelity). */
 static void testcase(FILE *f, const char *suite, const json_t *c, const json_t *st,
 		     const json_t *ids, const json_t *gaps, bool strict, unsigned *failures)
@@ -51,19 +35,19 @@ static void testcase(FILE *f, const char *suite, const json_t *c, const json_t *
 	size_t i;
 
 	json_array_foreach((json_t *)ids, i, id) {
-		const json_t *g = gap_by_id(gaps, json_string_value(id));
-		bool is_new = strict || !g || !sget(g, "baseline") ||
-			      !strcmp(sget(g, "baseline"), "new");
+		const json_t *g = rj_gap(gaps, json_string_value(id));
+		bool is_new = strict || !g || !rj_str(g, "baseline") ||
+			      !strcmp(rj_str(g, "baseline"), "new");
 
 		json_array_append(is_new ? fail : known, id);
 	}
 	fputs("    <testcase classname=\"", f);
 	xml(f, suite);
 	fputc('.', f);
-	xml(f, sget(c, "name"));
+	xml(f, rj_str(c, "name"));
 	fprintf(f, "\" name=\"step %lld %s\">\n",
 		(long long)json_integer_value(json_object_get(st, "step")),
-		sget(st, "op") ?: "?");
+		rj_str(st, "op") ?: "?");
 	if (json_array_size(fail)) {
 		(*failures)++;
 		fputs("      <failure type=\"gap\" message=\"", f);
@@ -71,7 +55,7 @@ static void testcase(FILE *f, const char *suite, const json_t *c, const json_t *
 		xml(f, json_string_value(json_array_get(fail, 0)));
 		fputs("\">", f);
 		json_array_foreach(fail, i, id) {
-			const json_t *g = gap_by_id(gaps, json_string_value(id));
+			const json_t *g = rj_gap(gaps, json_string_value(id));
 			char *d = vf_report_show(json_object_get(g, "diffs"), 400);
 
 			xml(f, json_string_value(id));
@@ -88,7 +72,7 @@ static void testcase(FILE *f, const char *suite, const json_t *c, const json_t *
 			fputs("known gap ", f);
 			xml(f, json_string_value(id));
 			fputs(": ", f);
-			xml(f, sget(gap_by_id(gaps, json_string_value(id)), "reason"));
+			xml(f, rj_str(rj_gap(gaps, json_string_value(id)), "reason"));
 			fputc('\n', f);
 		}
 		fputs("</system-out>\n", f);
@@ -122,13 +106,13 @@ static void suite(FILE *f, const json_t *r, const json_t *fid)
 	size_t len;
 	FILE *m;
 
-	snprintf(name, sizeof(name), "%s-vs-%s", fid ? sget(fid, "reference") : sget(pair, "a"),
-		 fid ? sget(fid, "run") : sget(pair, "b"));
+	snprintf(name, sizeof(name), "%s-vs-%s", fid ? rj_str(fid, "reference") : rj_str(pair, "a"),
+		 fid ? rj_str(fid, "run") : rj_str(pair, "b"));
 	/* the counts go in the opening tag, so render the body first */
 	m = open_memstream(&body, &len);
 	json_array_foreach((json_t *)cases, i, c) {
 		json_t *fl = fid ? json_object_get(json_object_get(c, "fidelity"),
-						   sget(fid, "run")) : NULL;
+						   rj_str(fid, "run")) : NULL;
 
 		json_array_foreach(json_object_get(c, "steps"), k, st) {
 			json_t *ids = json_array();
@@ -139,7 +123,7 @@ static void suite(FILE *f, const json_t *r, const json_t *fid)
 
 				/* fidelity gaps are listed per case: take this step's */
 				json_array_foreach(fl, j, id) {
-					const json_t *g = gap_by_id(gaps, json_string_value(id));
+					const json_t *g = rj_gap(gaps, json_string_value(id));
 
 					if (json_integer_value(json_object_get(g, "step")) <=
 					    (json_int_t)k + 1 &&
