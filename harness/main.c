@@ -7,6 +7,7 @@
 #include <string.h>
 #include "backend.h"
 #include "case.h"
+#include "cmd_gap.h"
 #include "diff.h"
 #include "names.h"
 #include "run_json.h"
@@ -36,6 +37,20 @@ static const char usage_text[] =
 	"        list its cases, optionally only those with one of the tags.\n"
 	"  merge --out FILE [--crashed BACKEND:CASE=REASON]... RUN.json...\n"
 	"        merge runs of one backend (several boots) into one document.\n"
+	"  gaps A.json B.json\n"
+	"        every compat gap between two runs, one id per line (CASE:OP#N:KIND),\n"
+	"        with the first differing field; kinds: errno, result, field, caps,\n"
+	"        accounting, side-effect, unsupported, missing.\n"
+	"  gate A.json B.json --baseline FILE\n"
+	"        compare the gaps with the known-gaps baseline (one 'ID REASON' a line);\n"
+	"        exit 0 equal, 1 a new gap (listed), 2 a baseline gap disappeared,\n"
+	"        3 usage or input error. Last line: 'gate: ...' summary.\n"
+	"  report A.json B.json --out DIR [--baseline FILE] [--run NAME=FILE]...\n"
+	"         [--cases PATH]\n"
+	"        write DIR/compat-gaps.md, index.html, results.json, junit.xml and\n"
+	"        report.ktap. --run adds a backend column (e.g. a simulator run) and\n"
+	"        its fidelity against the run of the same personality. Clients and\n"
+	"        cites come from the case library (--cases, default ./cases if present).\n"
 	"\n"
 	"  --help     this text\n"
 	"  --version  the version\n"
@@ -376,5 +391,11 @@ int main(int argc, char **argv)
 		return cmd_list(argc, argv);
 	if (!strcmp(cmd, "merge"))
 		return cmd_merge(argc, argv);
+	if (!strcmp(cmd, "gaps"))
+		return vf_cmd_gaps(argc, argv);
+	if (!strcmp(cmd, "gate"))
+		return vf_cmd_gate(argc, argv);
+	if (!strcmp(cmd, "report"))
+		return vf_cmd_report(argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }
