@@ -230,10 +230,9 @@ static int kernel_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct 
 	return 0;
 }
 
-static int drop_cap_ipc_lock(void)
+static int drop_cap(cap_value_t v)
 {
 	cap_t caps = cap_get_proc();
-	cap_value_t v = CAP_IPC_LOCK;
 	int ret = -1;
 
 	if (!caps)
@@ -264,8 +263,16 @@ static int apply(struct vf_ctx *ctx, const struct vf_creds *c)
 	case VF_CRED_ROOT:
 		return 0;
 	case VF_CRED_NOCAP:
-		if (drop_cap_ipc_lock()) {
+		if (drop_cap(CAP_IPC_LOCK)) {
 			snprintf(ctx->err, sizeof(ctx->err), "drop CAP_IPC_LOCK: %s",
+				 strerror(errno));
+			return -errno;
+		}
+		return 0;
+	case VF_CRED_NORAWIO:
+		/* no-IOMMU groups and SET_IOMMU(NOIOMMU) want CAP_SYS_RAWIO */
+		if (drop_cap(CAP_SYS_RAWIO)) {
+			snprintf(ctx->err, sizeof(ctx->err), "drop CAP_SYS_RAWIO: %s",
 				 strerror(errno));
 			return -errno;
 		}

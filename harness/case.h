@@ -38,6 +38,10 @@ enum vf_op {
 	VF_OP_SET_CREDS,	/* change credentials or RLIMIT_MEMLOCK mid-case */
 	VF_OP_UNBIND,		/* unbind a device of a group from its driver */
 	VF_OP_BIND,		/* bind it again (the runner also rebinds after the case) */
+	VF_OP_IOMMU_IOAS_ALLOC,	/* native iommufd ioctls on the same fd, to mix with compat */
+	VF_OP_IOMMU_IOAS_MAP,
+	VF_OP_IOMMU_IOAS_UNMAP,
+	VF_OP_IOMMU_DESTROY,
 	VF_OP_COUNT
 };
 
@@ -62,12 +66,13 @@ enum vf_field {
 	VF_F_PROC,		/* pN of FORK and EXIT */
 	VF_F_CRED,		/* SET_CREDS: vf_cred_encode() */
 	VF_F_MEMLOCK,		/* SET_CREDS: bytes, UINT64_MAX = unlimited */
+	VF_F_REPEAT,		/* "count=": MAP/UNMAP repeated at iova + i * size */
 	VF_F_COUNT
 };
 
 enum vf_topo { VF_TOPO_VTD, VF_TOPO_MDEV, VF_TOPO_MULTI, VF_TOPO_NOIOMMU, VF_TOPO_COUNT };
 enum vf_attach { VF_ATTACH_BEFORE, VF_ATTACH_AFTER, VF_ATTACH_NONE };
-enum vf_cred { VF_CRED_ROOT, VF_CRED_NOCAP, VF_CRED_UID };
+enum vf_cred { VF_CRED_ROOT, VF_CRED_NOCAP, VF_CRED_UID, VF_CRED_NORAWIO };
 enum vf_buf_kind { VF_BUF_ANON, VF_BUF_RO, VF_BUF_UNMAPPED, VF_BUF_BAR, VF_BUF_HUGE };
 
 /* Credentials a process runs the steps with: the header's, or a SET_CREDS step's. */

@@ -266,17 +266,20 @@ static bool parse_header(struct parser *p, int idx, char **w, int n, const char 
 		return parse_buf(p, w, n);
 	case 9: /* cred */
 		if (n != 2)
-			return fail(p, "cred takes root, nocap or uid=N");
+			return fail(p, "cred takes root, nocap, norawio or uid=N");
 		if (!strcmp(w[1], "root")) {
 			c->cred = VF_CRED_ROOT;
 		} else if (!strcmp(w[1], "nocap")) {
 			c->cred = VF_CRED_NOCAP;
+		} else if (!strcmp(w[1], "norawio")) {
+			c->cred = VF_CRED_NORAWIO;
 		} else if (!strncmp(w[1], "uid=", 4) && vf_parse_term(w[1] + 4, &v) &&
 			   v > 0 && v < 0xffffffffu) {
 			c->cred = VF_CRED_UID;
 			c->uid = (uint32_t)v;
 		} else {
-			return fail(p, "cred takes root, nocap or uid=N (N > 0), not '%s'", w[1]);
+			return fail(p, "cred takes root, nocap, norawio or uid=N (N > 0), not '%s'",
+				    w[1]);
 		}
 		return true;
 	case 10: /* memlock */
@@ -357,6 +360,8 @@ static const struct vf_name *flag_table(enum vf_op op)
 		return vf_map_flag_names;
 	case VF_OP_IOMMU_UNMAP_DMA:
 		return vf_unmap_flag_names;
+	case VF_OP_IOMMU_IOAS_MAP:
+		return vf_ioas_map_flag_names;
 	default:
 		return vf_dirty_flag_names;
 	}
@@ -429,11 +434,14 @@ static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const 
 			x = vf_cred_encode(VF_CRED_ROOT, 0);
 		} else if (!strcmp(v, "nocap")) {
 			x = vf_cred_encode(VF_CRED_NOCAP, 0);
+		} else if (!strcmp(v, "norawio")) {
+			x = vf_cred_encode(VF_CRED_NORAWIO, 0);
 		} else if (!strncmp(v, "uid=", 4) && vf_parse_term(v + 4, &x) && x > 0 &&
 			   x < 0xffffffffu) {
 			x = vf_cred_encode(VF_CRED_UID, (uint32_t)x);
 		} else {
-			return fail(p, "cred takes root, nocap or uid=N (N > 0), not '%s'", v);
+			return fail(p, "cred takes root, nocap, norawio or uid=N (N > 0), not '%s'",
+				    v);
 		}
 		break;
 	case VF_F_MEMLOCK:
@@ -508,7 +516,7 @@ static bool check_new_ops(struct parser *p, int op, const char *kw, struct step_
 	struct vf_step *s = &l->proto;
 	unsigned n;
 
-	if (l->range_field >= 0 && op >= VF_OP_CLOSE)
+	if (l->range_field >= 0 && op >= VF_OP_CLOSE && op <= VF_OP_BIND)
 		return fail(p, "%s takes no range", kw);
 	switch (op) {
 	case VF_OP_CLOSE:
@@ -578,7 +586,8 @@ static bool parse_step_line(struct parser *p, int op, char **w, int n, struct st
 			return fail(p, "field '%s' given twice", w[i]);
 		dots = strstr(eq + 1, "..");
 		if (dots && f != VF_F_VADDR && f != VF_F_RAW && f != VF_F_FLAGS &&
-		    f != VF_F_GROUP && f != VF_F_CONTAINER && f != VF_F_PROC && f != VF_F_CRED) {
+		    f != VF_F_GROUP && f != VF_F_CONTAINER && f != VF_F_PROC && f != VF_F_CRED &&
+		    f != VF_F_REPEAT) {
 			const char *e;
 
 			if (l->range_field >= 0)
@@ -612,6 +621,9 @@ static bool parse_step_line(struct parser *p, int op, char **w, int n, struct st
 	}
 	if (!check_new_ops(p, op, w[0], l))
 		return false;
+	if (vf_has(proto, VF_F_REPEAT) && (proto->val[VF_F_REPEAT] == 0 || proto->raw ||
+					   proto->val[VF_F_REPEAT] > 1000000))
+		return fail(p, "count= takes 1..1000000 and no raw=");
 	if ((op == VF_OP_GROUP_GET_STATUS || op == VF_OP_GROUP_SET_CONTAINER ||
 	     op == VF_OP_GROUP_UNSET_CONTAINER || op == VF_OP_GROUP_GET_DEVICE_FD ||
 	     op == VF_OP_UNBIND || op == VF_OP_BIND) &&
@@ -663,7 +675,8 @@ static bool parse_step(struct parser *p, int op, char **w, int n)
 
 static const char *const out_keys[] = {
 	"ret", "errno", "size", "argsz", "flags", "iova_pgsizes", "cap_offset", "ioas_id",
-	"bitmap", "canary", "fd", "status", "VmLck", "VmPin", "user_locked", NULL
+	"bitmap", "canary", "fd", "status", "VmLck", "VmPin", "user_locked", "done",
+	"failed_at", NULL
 };
 
 static bool parse_expect(struct parser *p, char **w, int n)

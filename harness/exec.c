@@ -77,6 +77,8 @@ static const struct vf_name *step_flag_table(enum vf_op op)
 		return vf_map_flag_names;
 	case VF_OP_IOMMU_UNMAP_DMA:
 		return vf_unmap_flag_names;
+	case VF_OP_IOMMU_IOAS_MAP:
+		return vf_ioas_map_flag_names;
 	default:
 		return vf_dirty_flag_names;
 	}
@@ -115,6 +117,7 @@ json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 			j = json_string(buf);
 			break;
 		case VF_F_DEVICE:
+		case VF_F_REPEAT:
 			j = json_integer((json_int_t)v);
 			break;
 		case VF_F_FD:
@@ -147,7 +150,8 @@ json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 				snprintf(buf, sizeof(buf), "uid=%u", (unsigned)v);
 			else
 				snprintf(buf, sizeof(buf), "%s",
-					 (v >> 32) == VF_CRED_NOCAP ? "nocap" : "root");
+					 (v >> 32) == VF_CRED_NOCAP ? "nocap" :
+					 (v >> 32) == VF_CRED_NORAWIO ? "norawio" : "root");
 			j = json_string(buf);
 			break;
 		case VF_F_MEMLOCK:
@@ -466,6 +470,44 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	return c;
 }
 
+/*
+ * count=N: the step N times at iova + i * size (vaddr stays), stopping at the
+ * first failure. Tens of thousands of maps (dma_entry_limit) would otherwise
+ * be tens of thousands of observations; this records how many succeeded
+ * ("done"), where it stopped ("failed_at") and, in unmap's case, the total
+ * size unmapped. The errno is the failing call's.
+ */
+static struct call exec_repeat(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	struct vf_step one = *s;
+	uint64_t n = s->val[VF_F_REPEAT], i, unmapped = 0;
+	struct call c = { 0, 0 };
+
+	one.present &= ~(1u << VF_F_REPEAT);
+	one.n_expects = 0;
+	for (i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		one.val[VF_F_IOVA] = s->val[VF_F_IOVA] + i * s->val[VF_F_SIZE];
+		c = s->op == VF_OP_IOMMU_MAP_DMA ? exec_map(ex, &one, o) : exec_unmap(ex, &one, o);
+		if (c.ret == 0 && s->op == VF_OP_IOMMU_UNMAP_DMA) {
+			uint64_t sz = 0;
+
+			vf_parse_number(json_string_value(json_object_get(o, "size")), &sz);
+			unmapped += sz;
+		}
+		json_decref(o);
+		if (c.ret < 0)
+			break;
+	}
+	json_object_set_new(out, "done", json_integer((json_int_t)i));
+	if (i < n)
+		json_object_set_new(out, "failed_at", json_integer((json_int_t)i));
+	if (s->op == VF_OP_IOMMU_UNMAP_DMA)
+		json_object_set_new(out, "size", hex(unmapped));
+	return c;
+}
+
 static struct call exec_dirty(struct vf_exec *ex, const struct vf_step *s, json_t *out)
 {
 	struct {
@@ -580,6 +622,85 @@ static struct call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s, j
 	json_object_set_new(out, "ioas_id", json_integer(v.ioas_id));
 	json_object_set_new(out, "canary", canary_state(&a, owned));
 	free(a.p);
+	return c;
+}
+
+/*
+ * The native iommufd ioctls, on the container fd: on /dev/iommu they reach
+ * the same objects the compat layer uses (IOMMU_VFIO_IOAS tells which IOAS),
+ * on /dev/vfio/vfio they must be refused.
+ */
+static struct call native_ioctl(struct vf_exec *ex, const struct vf_step *s, unsigned long req,
+				void *arg, size_t len)
+{
+	struct argbuf a;
+	struct call c;
+
+	if (!argbuf_init(&a, len))
+		return (struct call){ -1, ENOMEM };
+	if (s->raw)
+		put_raw(&a, s);
+	else
+		memcpy(a.p, arg, len);
+	c = do_ioctl(ex, chandle(ex, s), req, a.p);
+	memcpy(arg, a.p, len);
+	free(a.p);
+	return c;
+}
+
+static struct call exec_native(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	uint32_t id = (uint32_t)s->val[VF_F_IOAS_ID];
+	struct call c = { -1, EINVAL };
+
+	switch (s->op) {
+	case VF_OP_IOMMU_IOAS_ALLOC: {
+		struct iommu_ioas_alloc a = {
+			.size = sizeof(a), .flags = (uint32_t)s->val[VF_F_FLAGS],
+		};
+
+		c = native_ioctl(ex, s, IOMMU_IOAS_ALLOC, &a, sizeof(a));
+		if (c.ret == 0)
+			json_object_set_new(out, "ioas_id", json_integer(a.out_ioas_id));
+		break;
+	}
+	case VF_OP_IOMMU_IOAS_MAP: {
+		struct iommu_ioas_map m = {
+			.size = sizeof(m),
+			.flags = vf_has(s, VF_F_FLAGS) ? (uint32_t)s->val[VF_F_FLAGS] :
+				 IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE |
+				 IOMMU_IOAS_MAP_READABLE,
+			.ioas_id = id,
+			.length = s->val[VF_F_SIZE],
+			.iova = s->val[VF_F_IOVA],
+		};
+
+		m.user_va = vaddr_of(ex, s, out);
+		c = native_ioctl(ex, s, IOMMU_IOAS_MAP, &m, sizeof(m));
+		/* without FIXED_IOVA the kernel picks the iova: that is the observation */
+		if (c.ret == 0)
+			json_object_set_new(out, "iova", hex(m.iova));
+		break;
+	}
+	case VF_OP_IOMMU_IOAS_UNMAP: {
+		struct iommu_ioas_unmap u = {
+			.size = sizeof(u), .ioas_id = id,
+			.iova = s->val[VF_F_IOVA], .length = s->val[VF_F_SIZE],
+		};
+
+		c = native_ioctl(ex, s, IOMMU_IOAS_UNMAP, &u, sizeof(u));
+		json_object_set_new(out, "size", hex(u.length));
+		break;
+	}
+	case VF_OP_IOMMU_DESTROY: {
+		struct iommu_destroy d = { .size = sizeof(d), .id = id };
+
+		c = native_ioctl(ex, s, IOMMU_DESTROY, &d, sizeof(d));
+		break;
+	}
+	default:
+		break;
+	}
 	return c;
 }
 
@@ -988,10 +1109,9 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 		c = exec_get_info(ex, s, out);
 		break;
 	case VF_OP_IOMMU_MAP_DMA:
-		c = exec_map(ex, s, out);
-		break;
 	case VF_OP_IOMMU_UNMAP_DMA:
-		c = exec_unmap(ex, s, out);
+		c = vf_has(s, VF_F_REPEAT) ? exec_repeat(ex, s, out) :
+		    s->op == VF_OP_IOMMU_MAP_DMA ? exec_map(ex, s, out) : exec_unmap(ex, s, out);
 		break;
 	case VF_OP_IOMMU_DIRTY_PAGES:
 		c = exec_dirty(ex, s, out);
@@ -1038,6 +1158,12 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 	case VF_OP_UNBIND:
 	case VF_OP_BIND:
 		c = exec_bind(ex, s, s->op == VF_OP_BIND);
+		break;
+	case VF_OP_IOMMU_IOAS_ALLOC:
+	case VF_OP_IOMMU_IOAS_MAP:
+	case VF_OP_IOMMU_IOAS_UNMAP:
+	case VF_OP_IOMMU_DESTROY:
+		c = exec_native(ex, s, out);
 		break;
 	case VF_OP_COUNT:
 		break;
