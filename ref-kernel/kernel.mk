@@ -31,9 +31,9 @@ KMAKE = $(MAKE) -C $(KPSRC) O=$(abspath $(KOBJ))
 # kbuild decides what is stale, so always enter it; a no-op build takes a few seconds.
 kernel: $(KOBJ)/.config
 	@for mk in $(KGCOV_MAKEFILES); do \
-		grep -qx 'GCOV_PROFILE := y' $(KSRC)/$$mk || \
+		grep -qx 'GCOV_PROFILE := y' $(KPSRC)/$$mk || \
 			printf '\n# vfio-conform: coverage of this directory\n%s\n' \
-				'GCOV_PROFILE := y' >> $(KSRC)/$$mk; \
+				'GCOV_PROFILE := y' >> $(KPSRC)/$$mk; \
 	done
 	+$(KMAKE) -j$$(nproc) bzImage
 	@sha256sum $(KOBJ)/.config | cut -d' ' -f1 > $(KOBJ)/config.sha256.tmp
