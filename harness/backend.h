@@ -73,6 +73,15 @@ struct vf_backend_ops {
 	 * when the case died before it could. NULL when there is nothing to do.
 	 */
 	void (*restore)(const struct vf_case *c);
+	/*
+	 * MDEV_DMA: make the open emulated device of the topology pin, unpin
+	 * (npages = size / 4K), read or write (size bytes) at iova through the
+	 * container, as a vendor driver does. Returns the kernel's result (pages
+	 * pinned, 0, or -errno); *sum is the byte sum of what a read returned.
+	 * NULL (or -ENOSYS): no such device here.
+	 */
+	long (*mdev_dma)(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iova, uint64_t size,
+			 uint64_t *sum);
 };
 
 static inline int *vf_container_slot(struct vf_ctx *ctx, unsigned n)

@@ -26,6 +26,7 @@
 struct kernel_priv {
 	int device_fd;		/* for bar buffers */
 	int probe_fd;		/* the reference kernel's accounting probe, -1 when absent */
+	int mdev_dma_fd;	/* its mtty DMA trigger, -1 when absent */
 	const char *container_path;
 };
 
@@ -35,6 +36,8 @@ struct kernel_priv {
  * pread, which reports the reading process's counts even after a setuid.
  */
 #define PROBE_PATH "/sys/kernel/debug/vfconform/acct"
+/* The reference kernel's mtty can be told to pin, unpin, read and write (MDEV_DMA). */
+#define MTTY_DMA_PATH "/sys/kernel/debug/vfconform_mtty/dma"
 
 static const char *kernel_topo_missing(enum vf_topo t)
 {
@@ -64,6 +67,7 @@ static int kernel_open(struct vf_ctx *ctx, const char *container_path)
 	kp->device_fd = -1;
 	kp->container_path = container_path;
 	kp->probe_fd = open(PROBE_PATH, O_RDONLY | O_CLOEXEC);
+	kp->mdev_dma_fd = c->topo == VF_TOPO_MDEV ? open(MTTY_DMA_PATH, O_RDWR | O_CLOEXEC) : -1;
 	ctx->priv = kp;
 	ctx->container = open(container_path, O_RDWR | O_CLOEXEC);
 	if (ctx->container < 0) {
@@ -364,6 +368,8 @@ static void kernel_close(struct vf_ctx *ctx)
 		close(kp->device_fd);
 	if (kp && kp->probe_fd >= 0)
 		close(kp->probe_fd);
+	if (kp && kp->mdev_dma_fd >= 0)
+		close(kp->mdev_dma_fd);
 	for (unsigned i = 1; i < VF_MAX_CONTAINERS; i++)
 		if (ctx->containers[i] >= 0)
 			close(ctx->containers[i]);
@@ -463,6 +469,35 @@ static void kernel_restore(const struct vf_case *c)
 	}
 }
 
+static long kernel_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iova,
+			    uint64_t size, uint64_t *sum)
+{
+	static const char *const verbs[] = { "pin", "unpin", "read", "write" };
+	struct kernel_priv *kp = ctx->priv;
+	unsigned long long s = 0;
+	char cmd[96], res[96];
+	long ret;
+	ssize_t n;
+	int len;
+
+	if (!kp || kp->mdev_dma_fd < 0)
+		return -ENOSYS;
+	if (op == VF_MDEV_PIN || op == VF_MDEV_UNPIN)
+		size /= 4096;
+	len = snprintf(cmd, sizeof(cmd), "%s %llx %llx", verbs[op], (unsigned long long)iova,
+		       (unsigned long long)size);
+	if (pwrite(kp->mdev_dma_fd, cmd, len, 0) != len)
+		return -errno;
+	n = pread(kp->mdev_dma_fd, res, sizeof(res) - 1, 0);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	res[n] = 0;
+	if (sscanf(res, "ret %ld sum %llu", &ret, &s) != 2)
+		return -EIO;
+	*sum = s;
+	return ret;
+}
+
 #define KERNEL_COMMON_OPS \
 	.topo_missing = kernel_topo_missing, \
 	.ioctl = kernel_ioctl, \
@@ -478,7 +513,8 @@ static void kernel_restore(const struct vf_case *c)
 	.apply_creds = kernel_apply_creds, \
 	.fork_proc = kernel_fork, \
 	.device_bind = kernel_device_bind, \
-	.restore = kernel_restore
+	.restore = kernel_restore, \
+	.mdev_dma = kernel_mdev_dma
 
 const struct vf_backend_ops vf_kernel_type1_ops = {
 	.name = "kernel-type1",

@@ -42,6 +42,7 @@ enum vf_op {
 	VF_OP_IOMMU_IOAS_MAP,
 	VF_OP_IOMMU_IOAS_UNMAP,
 	VF_OP_IOMMU_DESTROY,
+	VF_OP_MDEV_DMA,		/* make the emulated device pin, unpin, read or write */
 	VF_OP_COUNT
 };
 
@@ -74,6 +75,9 @@ enum vf_topo { VF_TOPO_VTD, VF_TOPO_MDEV, VF_TOPO_MULTI, VF_TOPO_NOIOMMU, VF_TOP
 enum vf_attach { VF_ATTACH_BEFORE, VF_ATTACH_AFTER, VF_ATTACH_NONE };
 enum vf_cred { VF_CRED_ROOT, VF_CRED_NOCAP, VF_CRED_UID, VF_CRED_NORAWIO };
 enum vf_buf_kind { VF_BUF_ANON, VF_BUF_RO, VF_BUF_UNMAPPED, VF_BUF_BAR, VF_BUF_HUGE };
+
+/* What MDEV_DMA makes the emulated (mdev) device do, as a vendor driver would. */
+enum vf_mdev_op { VF_MDEV_PIN, VF_MDEV_UNPIN, VF_MDEV_READ, VF_MDEV_WRITE };
 
 /* Credentials a process runs the steps with: the header's, or a SET_CREDS step's. */
 struct vf_creds {

@@ -403,8 +403,11 @@ static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const 
 		e = vf_parse_flags(v, flag_table(s->op), &x);
 		break;
 	case VF_F_OP:
-		if (vf_name_lookup(vf_ioas_op_names, v, &x))
+		if (vf_name_lookup(s->op == VF_OP_MDEV_DMA ? vf_mdev_op_names : vf_ioas_op_names, v,
+				   &x))
 			break;
+		if (s->op == VF_OP_MDEV_DMA)
+			return fail(p, "op: PIN, UNPIN, READ or WRITE, not '%s'", v);
 		e = vf_parse_number(v, &x);
 		break;
 	case VF_F_GROUP: {
@@ -516,7 +519,8 @@ static bool check_new_ops(struct parser *p, int op, const char *kw, struct step_
 	struct vf_step *s = &l->proto;
 	unsigned n;
 
-	if (l->range_field >= 0 && op >= VF_OP_CLOSE && op <= VF_OP_BIND)
+	if (l->range_field >= 0 && ((op >= VF_OP_CLOSE && op <= VF_OP_BIND) ||
+				    op == VF_OP_MDEV_DMA))
 		return fail(p, "%s takes no range", kw);
 	switch (op) {
 	case VF_OP_CLOSE:
@@ -549,6 +553,10 @@ static bool check_new_ops(struct parser *p, int op, const char *kw, struct step_
 				    (unsigned long long)s->val[VF_F_PROC],
 				    (unsigned long long)s->val[VF_F_PROC]);
 		p->procs_alive ^= n;
+		return true;
+	case VF_OP_MDEV_DMA:
+		if (!vf_has(s, VF_F_OP) || !vf_has(s, VF_F_IOVA) || !vf_has(s, VF_F_SIZE))
+			return fail(p, "MDEV_DMA needs op=, iova= and size=");
 		return true;
 	case VF_OP_SET_CREDS:
 		if (!vf_has(s, VF_F_CRED) && !vf_has(s, VF_F_MEMLOCK))
@@ -676,7 +684,7 @@ static bool parse_step(struct parser *p, int op, char **w, int n)
 static const char *const out_keys[] = {
 	"ret", "errno", "size", "argsz", "flags", "iova_pgsizes", "cap_offset", "ioas_id",
 	"bitmap", "canary", "fd", "status", "VmLck", "VmPin", "user_locked", "done",
-	"failed_at", NULL
+	"failed_at", "pinned", "sum", NULL
 };
 
 static bool parse_expect(struct parser *p, char **w, int n)

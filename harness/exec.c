@@ -109,7 +109,8 @@ json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 			j = flags_str(step_flag_table(s->op), v);
 			break;
 		case VF_F_OP:
-			name = vf_name_of(vf_ioas_op_names, v);
+			name = vf_name_of(s->op == VF_OP_MDEV_DMA ? vf_mdev_op_names :
+					  vf_ioas_op_names, v);
 			j = name ? json_string(name) : hex(v);
 			break;
 		case VF_F_GROUP:
@@ -704,6 +705,25 @@ static struct call exec_native(struct vf_exec *ex, const struct vf_step *s, json
 	return c;
 }
 
+static struct call exec_mdev_dma(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	struct vf_ctx *ctx = ex->ctx;
+	enum vf_mdev_op op = (enum vf_mdev_op)s->val[VF_F_OP];
+	uint64_t sum = 0;
+	long r;
+
+	if (!ctx->ops->mdev_dma)
+		return (struct call){ -1, ENOSYS };
+	r = ctx->ops->mdev_dma(ctx, op, s->val[VF_F_IOVA], s->val[VF_F_SIZE], &sum);
+	if (r < 0)
+		return (struct call){ -1, (int)-r };
+	if (op == VF_MDEV_PIN)
+		json_object_set_new(out, "pinned", json_integer(r));
+	if (op == VF_MDEV_READ)
+		json_object_set_new(out, "sum", json_integer((json_int_t)sum));
+	return (struct call){ 0, 0 };
+}
+
 /* MAPPED: which pages of a range are mapped, found by trying to map them. */
 struct probe {
 	struct vf_exec *ex;
@@ -1164,6 +1184,9 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 	case VF_OP_IOMMU_IOAS_UNMAP:
 	case VF_OP_IOMMU_DESTROY:
 		c = exec_native(ex, s, out);
+		break;
+	case VF_OP_MDEV_DMA:
+		c = exec_mdev_dma(ex, s, out);
 		break;
 	case VF_OP_COUNT:
 		break;

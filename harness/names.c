@@ -54,6 +54,7 @@ static const struct {
 		BIT(VF_F_IOAS_ID) | BIT(VF_F_IOVA) | BIT(VF_F_SIZE) | BIT(VF_F_RAW) |
 		BIT(VF_F_CONTAINER) },
 	[VF_OP_IOMMU_DESTROY] = { "IOMMU_DESTROY", BIT(VF_F_IOAS_ID) | BIT(VF_F_CONTAINER) },
+	[VF_OP_MDEV_DMA] = { "MDEV_DMA", BIT(VF_F_OP) | BIT(VF_F_IOVA) | BIT(VF_F_SIZE) },
 };
 
 static const char *const fields[VF_F_COUNT] = {
@@ -125,6 +126,14 @@ const struct vf_name vf_ioas_map_flag_names[] = {
 	{ "FIXED_IOVA", IOMMU_IOAS_MAP_FIXED_IOVA },
 	{ "WRITEABLE", IOMMU_IOAS_MAP_WRITEABLE },
 	{ "READABLE", IOMMU_IOAS_MAP_READABLE },
+	{ NULL, 0 }
+};
+
+const struct vf_name vf_mdev_op_names[] = {
+	{ "PIN", VF_MDEV_PIN },
+	{ "UNPIN", VF_MDEV_UNPIN },
+	{ "READ", VF_MDEV_READ },
+	{ "WRITE", VF_MDEV_WRITE },
 	{ NULL, 0 }
 };
 
