@@ -276,7 +276,7 @@ END_TEST
 
 START_TEST(fork_runs_elsewhere)
 {
-	json_t *o, *p0;
+	json_t *o, *p0, *f;
 
 	setup_case("FORK proc=p1\n@p1 IOMMU_GET_INFO\nIOMMU_GET_INFO\nEXIT proc=p1\nexpect status=exit-0\n");
 	o = run(0);
@@ -297,8 +297,9 @@ START_TEST(fork_runs_elsewhere)
 	o = run(3);
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "out"), "status")),
 			 "exit-0");
-	ck_assert_uint_eq(json_array_size(vf_check_expects(&tc->steps[tc->n_setup + 3], o,
-							   "fake-type1", "type1")), 0);
+	f = vf_check_expects(&tc->steps[tc->n_setup + 3], o, "fake-type1", "type1");
+	ck_assert_uint_eq(json_array_size(f), 0);
+	json_decref(f);
 	ck_assert_int_eq(ex.procs[1].pid, 0);
 	json_decref(o);
 	teardown_case();
