@@ -19,6 +19,8 @@ struct vf_ctx {
 	const struct vf_case *c;
 	int container;			/* handle; -1 when not open */
 	int group[VF_MAX_GROUPS];	/* handle per topology group g0..; -1 when not open */
+	int containers[VF_MAX_CONTAINERS]; /* c1..c3 from OPEN_CONTAINER, -1 when not open;
+					    * [0] is unused: c0 is container */
 	void *priv;			/* backend state */
 	char err[256];			/* why open() or buf_create() failed */
 };
@@ -50,7 +52,42 @@ struct vf_backend_ops {
 	void (*acct)(struct vf_ctx *ctx, json_t *acct);
 	const char *(*release)(void);	/* kernel release (or sim profile) */
 	void (*close)(struct vf_ctx *ctx);
+	/* Open one more container (OPEN_CONTAINER): a handle, or -errno. */
+	int (*open_container)(struct vf_ctx *ctx);
+	/* Open topology group g's node again (OPEN_GROUP): a handle, or -errno. */
+	int (*open_group)(struct vf_ctx *ctx, unsigned g);
+	/* Change credentials and/or RLIMIT_MEMLOCK of the calling process; -errno. */
+	int (*apply_creds)(struct vf_ctx *ctx, const struct vf_creds *cr);
+	/*
+	 * Fork a second process of the case (FORK), as fork(): 0 in the new process,
+	 * its pid in the caller, -errno. The new process shares the backend's objects
+	 * (its handles refer to the same containers and groups) but has its own
+	 * memory and accounting. NULL: the backend cannot, FORK records ENOSYS.
+	 */
+	int (*fork_proc)(struct vf_ctx *ctx);
+	/* Unbind (bind false) or bind device `index` of group g from/to its driver. */
+	int (*device_bind)(struct vf_ctx *ctx, unsigned g, unsigned index, bool bind);
+	/*
+	 * Called by the runner, in its own process, after a case that unbound
+	 * devices: put every device of the case's topology back on its driver, even
+	 * when the case died before it could. NULL when there is nothing to do.
+	 */
+	void (*restore)(const struct vf_case *c);
+	/*
+	 * MDEV_DMA: make the open emulated device of the topology pin, unpin
+	 * (npages = size / 4K), read or write (size bytes) at iova through the
+	 * container, as a vendor driver does. Returns the kernel's result (pages
+	 * pinned, 0, or -errno); *sum is the byte sum of what a read returned.
+	 * NULL (or -ENOSYS): no such device here.
+	 */
+	long (*mdev_dma)(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iova, uint64_t size,
+			 uint64_t *sum);
 };
+
+static inline int *vf_container_slot(struct vf_ctx *ctx, unsigned n)
+{
+	return n ? &ctx->containers[n] : &ctx->container;
+}
 
 const struct vf_backend_ops *vf_backend_find(const char *name);
 /* "kernel-type1, kernel-compat" for usage messages. */

@@ -25,7 +25,19 @@
 
 struct kernel_priv {
 	int device_fd;		/* for bar buffers */
+	int probe_fd;		/* the reference kernel's accounting probe, -1 when absent */
+	int mdev_dma_fd;	/* its mtty DMA trigger, -1 when absent */
+	const char *container_path;
 };
+
+/*
+ * The in-kernel probe (ref-kernel/patches/): the reader's per-user locked
+ * pages. Opened once while still root (debugfs is 0700) and re-read with
+ * pread, which reports the reading process's counts even after a setuid.
+ */
+#define PROBE_PATH "/sys/kernel/debug/vfconform/acct"
+/* The reference kernel's mtty can be told to pin, unpin, read and write (MDEV_DMA). */
+#define MTTY_DMA_PATH "/sys/kernel/debug/vfconform_mtty/dma"
 
 static const char *kernel_topo_missing(enum vf_topo t)
 {
@@ -53,6 +65,9 @@ static int kernel_open(struct vf_ctx *ctx, const char *container_path)
 	if (!kp)
 		return -ENOMEM;
 	kp->device_fd = -1;
+	kp->container_path = container_path;
+	kp->probe_fd = open(PROBE_PATH, O_RDONLY | O_CLOEXEC);
+	kp->mdev_dma_fd = c->topo == VF_TOPO_MDEV ? open(MTTY_DMA_PATH, O_RDWR | O_CLOEXEC) : -1;
 	ctx->priv = kp;
 	ctx->container = open(container_path, O_RDWR | O_CLOEXEC);
 	if (ctx->container < 0) {
@@ -190,6 +205,18 @@ static int kernel_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct 
 		return bar_create(ctx, b, out);
 	if (b->kind == VF_BUF_UNMAPPED)
 		return unmapped_create(ctx, b, out);
+	if (b->kind == VF_BUF_HUGE) {
+		p = mmap(NULL, b->size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1, 0);
+		if (p == MAP_FAILED) {
+			out->err = errno;
+			snprintf(ctx->err, sizeof(ctx->err), "mmap %s (hugetlb): %s", b->name,
+				 strerror(errno));
+			return -out->err;
+		}
+		out->addr = p;
+		return 0;
+	}
 	/* populated, so pinning never depends on what was touched first */
 	p = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
 		 -1, 0);
@@ -207,10 +234,9 @@ static int kernel_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct 
 	return 0;
 }
 
-static int drop_cap_ipc_lock(void)
+static int drop_cap(cap_value_t v)
 {
 	cap_t caps = cap_get_proc();
-	cap_value_t v = CAP_IPC_LOCK;
 	int ret = -1;
 
 	if (!caps)
@@ -223,10 +249,8 @@ static int drop_cap_ipc_lock(void)
 	return ret ? -errno : 0;
 }
 
-static int kernel_set_creds(struct vf_ctx *ctx)
+static int apply(struct vf_ctx *ctx, const struct vf_creds *c)
 {
-	const struct vf_case *c = ctx->c;
-
 	if (c->has_memlock) {
 		struct rlimit rl = { c->memlock, c->memlock };
 
@@ -237,12 +261,22 @@ static int kernel_set_creds(struct vf_ctx *ctx)
 			return -errno;
 		}
 	}
+	if (!c->has_cred)
+		return 0;
 	switch (c->cred) {
 	case VF_CRED_ROOT:
 		return 0;
 	case VF_CRED_NOCAP:
-		if (drop_cap_ipc_lock()) {
+		if (drop_cap(CAP_IPC_LOCK)) {
 			snprintf(ctx->err, sizeof(ctx->err), "drop CAP_IPC_LOCK: %s",
+				 strerror(errno));
+			return -errno;
+		}
+		return 0;
+	case VF_CRED_NORAWIO:
+		/* no-IOMMU groups and SET_IOMMU(NOIOMMU) want CAP_SYS_RAWIO */
+		if (drop_cap(CAP_SYS_RAWIO)) {
+			snprintf(ctx->err, sizeof(ctx->err), "drop CAP_SYS_RAWIO: %s",
 				 strerror(errno));
 			return -errno;
 		}
@@ -259,13 +293,51 @@ static int kernel_set_creds(struct vf_ctx *ctx)
 	return -EINVAL;
 }
 
-/* VmLck and VmPin of /proc/self/status, in kB. */
+static int kernel_set_creds(struct vf_ctx *ctx)
+{
+	const struct vf_case *c = ctx->c;
+	struct vf_creds cr = {
+		.cred = c->cred, .uid = c->uid, .has_cred = true,
+		.has_memlock = c->has_memlock, .memlock = c->memlock,
+	};
+
+	return apply(ctx, &cr);
+}
+
+static int kernel_apply_creds(struct vf_ctx *ctx, const struct vf_creds *cr)
+{
+	return apply(ctx, cr);
+}
+
+/* user_locked_vm of the probe, in kB like VmLck; false without the probe. */
+static bool probe_user_locked(struct kernel_priv *kp, unsigned long long *kb)
+{
+	char buf[256], *at;
+	unsigned long long pages;
+	ssize_t n;
+
+	if (!kp || kp->probe_fd < 0)
+		return false;
+	n = pread(kp->probe_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	at = strstr(buf, "\nuser_locked_vm ");
+	if (!at || sscanf(at, "\nuser_locked_vm %llu", &pages) != 1)
+		return false;
+	*kb = pages * (unsigned long long)(sysconf(_SC_PAGESIZE) / 1024);
+	return true;
+}
+
+/* VmLck and VmPin of /proc/self/status, in kB; user_locked from the probe. */
 static void kernel_acct(struct vf_ctx *ctx, json_t *acct)
 {
 	char line[256];
 	FILE *f = fopen("/proc/self/status", "r");
+	unsigned long long ul;
 
-	(void)ctx;
+	if (probe_user_locked(ctx->priv, &ul))
+		json_object_set_new(acct, "user_locked", json_integer((json_int_t)ul));
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -294,6 +366,13 @@ static void kernel_close(struct vf_ctx *ctx)
 
 	if (kp && kp->device_fd >= 0)
 		close(kp->device_fd);
+	if (kp && kp->probe_fd >= 0)
+		close(kp->probe_fd);
+	if (kp && kp->mdev_dma_fd >= 0)
+		close(kp->mdev_dma_fd);
+	for (unsigned i = 1; i < VF_MAX_CONTAINERS; i++)
+		if (ctx->containers[i] >= 0)
+			close(ctx->containers[i]);
 	for (unsigned g = 0; g < VF_MAX_GROUPS; g++)
 		if (ctx->group[g] >= 0)
 			close(ctx->group[g]);
@@ -303,32 +382,150 @@ static void kernel_close(struct vf_ctx *ctx)
 	ctx->priv = NULL;
 }
 
+static int kernel_open_container(struct vf_ctx *ctx)
+{
+	struct kernel_priv *kp = ctx->priv;
+	int fd = open(kp->container_path, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int kernel_open_group(struct vf_ctx *ctx, unsigned g)
+{
+	char node[64];
+	const char *why;
+	int err = vf_topo_group_node(ctx->c->topo, g, node, sizeof(node), &why);
+	int fd;
+
+	if (err)
+		return err;
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int kernel_fork(struct vf_ctx *ctx)
+{
+	pid_t pid;
+
+	(void)ctx;
+	pid = fork();
+	return pid < 0 ? -errno : pid;
+}
+
+static int write_sysfs(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+/*
+ * Unbind through the device's current driver; bind through drivers_probe,
+ * which honours the driver_override (vfio-pci) that the guest's init set.
+ */
+static int bind_dev(const char *bus, const char *dev, bool bind)
+{
+	char path[160];
+
+	if (bind) {
+		snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver", bus, dev);
+		if (access(path, F_OK) == 0)
+			return -EALREADY;
+		snprintf(path, sizeof(path), "/sys/bus/%s/drivers_probe", bus);
+		return write_sysfs(path, dev);
+	}
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver/unbind", bus, dev);
+	return write_sysfs(path, dev);
+}
+
+static int kernel_device_bind(struct vf_ctx *ctx, unsigned g, unsigned index, bool bind)
+{
+	const struct vf_topo_group *tg = vf_topo_group(ctx->c->topo, g);
+
+	if (!tg || index >= VF_MAX_DEVS || !tg->devs[index])
+		return -ENODEV;
+	return bind_dev(tg->mdev ? "mdev" : "pci", tg->devs[index], bind);
+}
+
+static void kernel_restore(const struct vf_case *c)
+{
+	for (unsigned g = 0; g < VF_MAX_GROUPS; g++) {
+		const struct vf_topo_group *tg = vf_topo_group(c->topo, g);
+
+		for (unsigned i = 0; tg && i < VF_MAX_DEVS && tg->devs[i]; i++) {
+			int err = bind_dev(tg->mdev ? "mdev" : "pci", tg->devs[i], true);
+
+			if (err && err != -EALREADY)
+				fprintf(stderr, "vfconform: cannot rebind %s: %s\n", tg->devs[i],
+					strerror(-err));
+		}
+	}
+}
+
+static long kernel_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iova,
+			    uint64_t size, uint64_t *sum)
+{
+	static const char *const verbs[] = { "pin", "unpin", "read", "write" };
+	struct kernel_priv *kp = ctx->priv;
+	unsigned long long s = 0;
+	char cmd[96], res[96];
+	long ret;
+	ssize_t n;
+	int len;
+
+	if (!kp || kp->mdev_dma_fd < 0)
+		return -ENOSYS;
+	if (op == VF_MDEV_PIN || op == VF_MDEV_UNPIN)
+		size /= 4096;
+	len = snprintf(cmd, sizeof(cmd), "%s %llx %llx", verbs[op], (unsigned long long)iova,
+		       (unsigned long long)size);
+	if (pwrite(kp->mdev_dma_fd, cmd, len, 0) != len)
+		return -errno;
+	n = pread(kp->mdev_dma_fd, res, sizeof(res) - 1, 0);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	res[n] = 0;
+	if (sscanf(res, "ret %ld sum %llu", &ret, &s) != 2)
+		return -EIO;
+	*sum = s;
+	return ret;
+}
+
+#define KERNEL_COMMON_OPS \
+	.topo_missing = kernel_topo_missing, \
+	.ioctl = kernel_ioctl, \
+	.close_handle = kernel_close_handle, \
+	.device_name = kernel_device_name, \
+	.buf_create = kernel_buf_create, \
+	.set_creds = kernel_set_creds, \
+	.acct = kernel_acct, \
+	.release = kernel_release, \
+	.close = kernel_close, \
+	.open_container = kernel_open_container, \
+	.open_group = kernel_open_group, \
+	.apply_creds = kernel_apply_creds, \
+	.fork_proc = kernel_fork, \
+	.device_bind = kernel_device_bind, \
+	.restore = kernel_restore, \
+	.mdev_dma = kernel_mdev_dma
+
 const struct vf_backend_ops vf_kernel_type1_ops = {
 	.name = "kernel-type1",
 	.personality = "type1",
-	.topo_missing = kernel_topo_missing,
 	.open = type1_open,
-	.ioctl = kernel_ioctl,
-	.close_handle = kernel_close_handle,
-	.device_name = kernel_device_name,
-	.buf_create = kernel_buf_create,
-	.set_creds = kernel_set_creds,
-	.acct = kernel_acct,
-	.release = kernel_release,
-	.close = kernel_close,
+	KERNEL_COMMON_OPS,
 };
 
 const struct vf_backend_ops vf_kernel_compat_ops = {
 	.name = "kernel-compat",
 	.personality = "compat",
-	.topo_missing = kernel_topo_missing,
 	.open = compat_open,
-	.ioctl = kernel_ioctl,
-	.close_handle = kernel_close_handle,
-	.device_name = kernel_device_name,
-	.buf_create = kernel_buf_create,
-	.set_creds = kernel_set_creds,
-	.acct = kernel_acct,
-	.release = kernel_release,
-	.close = kernel_close,
+	KERNEL_COMMON_OPS,
 };

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #define VF_MAX_GROUPS	4
+#define VF_MAX_CONTAINERS 4	/* c0 (opened by setup) .. c3 (OPEN_CONTAINER) */
+#define VF_MAX_PROCS	4	/* the case's process p0 and FORKed p1..p3 */
 #define VF_MAX_BUFS	16
 #define VF_MAX_EXPANDED	4096	/* steps one range line may expand into */
 
@@ -28,6 +30,19 @@ enum vf_op {
 	VF_OP_GROUP_GET_DEVICE_FD,
 	VF_OP_IOMMU_VFIO_IOAS,
 	VF_OP_MAPPED,
+	VF_OP_CLOSE,		/* close a container, group or device fd */
+	VF_OP_OPEN_CONTAINER,	/* open another container as cN */
+	VF_OP_OPEN_GROUP,	/* open a group node again (after CLOSE, or a second time) */
+	VF_OP_FORK,		/* fork process pN: later "@pN" steps run in it */
+	VF_OP_EXIT,		/* end process pN (its fds close, its mm goes away) */
+	VF_OP_SET_CREDS,	/* change credentials or RLIMIT_MEMLOCK mid-case */
+	VF_OP_UNBIND,		/* unbind a device of a group from its driver */
+	VF_OP_BIND,		/* bind it again (the runner also rebinds after the case) */
+	VF_OP_IOMMU_IOAS_ALLOC,	/* native iommufd ioctls on the same fd, to mix with compat */
+	VF_OP_IOMMU_IOAS_MAP,
+	VF_OP_IOMMU_IOAS_UNMAP,
+	VF_OP_IOMMU_DESTROY,
+	VF_OP_MDEV_DMA,		/* make the emulated device pin, unpin, read or write */
 	VF_OP_COUNT
 };
 
@@ -48,13 +63,36 @@ enum vf_field {
 	VF_F_OP,
 	VF_F_IOAS_ID,
 	VF_F_RAW,
+	VF_F_CONTAINER,		/* cN: which container a step addresses */
+	VF_F_PROC,		/* pN of FORK and EXIT */
+	VF_F_CRED,		/* SET_CREDS: vf_cred_encode() */
+	VF_F_MEMLOCK,		/* SET_CREDS: bytes, UINT64_MAX = unlimited */
+	VF_F_REPEAT,		/* "count=": MAP/UNMAP repeated at iova + i * size */
 	VF_F_COUNT
 };
 
 enum vf_topo { VF_TOPO_VTD, VF_TOPO_MDEV, VF_TOPO_MULTI, VF_TOPO_NOIOMMU, VF_TOPO_COUNT };
 enum vf_attach { VF_ATTACH_BEFORE, VF_ATTACH_AFTER, VF_ATTACH_NONE };
-enum vf_cred { VF_CRED_ROOT, VF_CRED_NOCAP, VF_CRED_UID };
-enum vf_buf_kind { VF_BUF_ANON, VF_BUF_RO, VF_BUF_UNMAPPED, VF_BUF_BAR };
+enum vf_cred { VF_CRED_ROOT, VF_CRED_NOCAP, VF_CRED_UID, VF_CRED_NORAWIO };
+enum vf_buf_kind { VF_BUF_ANON, VF_BUF_RO, VF_BUF_UNMAPPED, VF_BUF_BAR, VF_BUF_HUGE };
+
+/* What MDEV_DMA makes the emulated (mdev) device do, as a vendor driver would. */
+enum vf_mdev_op { VF_MDEV_PIN, VF_MDEV_UNPIN, VF_MDEV_READ, VF_MDEV_WRITE };
+
+/* Credentials a process runs the steps with: the header's, or a SET_CREDS step's. */
+struct vf_creds {
+	enum vf_cred cred;
+	uint32_t uid;
+	bool has_memlock;
+	uint64_t memlock;	/* UINT64_MAX = unlimited */
+	bool has_cred;		/* SET_CREDS may change only the limit */
+};
+
+/* A cred= field value: the kind in the upper half, the uid in the lower. */
+static inline uint64_t vf_cred_encode(enum vf_cred cred, uint32_t uid)
+{
+	return ((uint64_t)cred << 32) | uid;
+}
 
 struct vf_buf {
 	char name[32];
@@ -81,6 +119,7 @@ struct vf_step {
 	enum vf_op op;
 	unsigned line;
 	bool setup;		/* synthesized from the header */
+	unsigned proc;		/* process that runs it: 0, or N of an "@pN" prefix */
 	uint32_t present;	/* 1u << enum vf_field */
 	uint64_t val[VF_F_COUNT];
 	int vaddr_buf;		/* index into bufs, -1 for an absolute vaddr */

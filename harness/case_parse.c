@@ -29,6 +29,9 @@ struct parser {
 	unsigned seen;		/* header keywords seen, 1u << index in headers[] */
 	unsigned attach_line, iommu_line, groups_line;
 	unsigned last_step_first, last_step_count;	/* for expect after a range line */
+	unsigned proc;		/* process of the line being parsed ("@pN"), 0 = the case's */
+	unsigned procs_alive;	/* 1u << N for every pN forked and not yet exited */
+	unsigned containers_open; /* 1u << N for c0 and every cN opened so far */
 };
 
 static bool fail(struct parser *p, const char *fmt, ...)
@@ -152,11 +155,16 @@ static bool parse_buf(struct parser *p, char **w, int n)
 		b->kind = VF_BUF_RO;
 	} else if (!strcmp(kind, "unmapped")) {
 		b->kind = VF_BUF_UNMAPPED;
+	} else if (!strcmp(kind, "huge")) {
+		b->kind = VF_BUF_HUGE;
+		if (b->size % (2u << 20))
+			return fail(p, "a huge buffer's size must be a multiple of 2M");
 	} else if (!strncmp(kind, "bar", 3) && kind[3] >= '0' && kind[3] <= '5' && !kind[4]) {
 		b->kind = VF_BUF_BAR;
 		b->bar = kind[3] - '0';
 	} else {
-		return fail(p, "unknown buffer kind '%s' (anon, ro, unmapped, bar0..bar5)", kind);
+		return fail(p, "unknown buffer kind '%s' (anon, ro, unmapped, huge, bar0..bar5)",
+			    kind);
 	}
 	if (b->kind != VF_BUF_BAR && (b->size == 0 || b->size > (1ull << 30)))
 		return fail(p, "buffer size must be between 1 and 1G");
@@ -258,17 +266,20 @@ static bool parse_header(struct parser *p, int idx, char **w, int n, const char 
 		return parse_buf(p, w, n);
 	case 9: /* cred */
 		if (n != 2)
-			return fail(p, "cred takes root, nocap or uid=N");
+			return fail(p, "cred takes root, nocap, norawio or uid=N");
 		if (!strcmp(w[1], "root")) {
 			c->cred = VF_CRED_ROOT;
 		} else if (!strcmp(w[1], "nocap")) {
 			c->cred = VF_CRED_NOCAP;
+		} else if (!strcmp(w[1], "norawio")) {
+			c->cred = VF_CRED_NORAWIO;
 		} else if (!strncmp(w[1], "uid=", 4) && vf_parse_term(w[1] + 4, &v) &&
 			   v > 0 && v < 0xffffffffu) {
 			c->cred = VF_CRED_UID;
 			c->uid = (uint32_t)v;
 		} else {
-			return fail(p, "cred takes root, nocap or uid=N (N > 0), not '%s'", w[1]);
+			return fail(p, "cred takes root, nocap, norawio or uid=N (N > 0), not '%s'",
+				    w[1]);
 		}
 		return true;
 	case 10: /* memlock */
@@ -349,6 +360,8 @@ static const struct vf_name *flag_table(enum vf_op op)
 		return vf_map_flag_names;
 	case VF_OP_IOMMU_UNMAP_DMA:
 		return vf_unmap_flag_names;
+	case VF_OP_IOMMU_IOAS_MAP:
+		return vf_ioas_map_flag_names;
 	default:
 		return vf_dirty_flag_names;
 	}
@@ -390,8 +403,11 @@ static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const 
 		e = vf_parse_flags(v, flag_table(s->op), &x);
 		break;
 	case VF_F_OP:
-		if (vf_name_lookup(vf_ioas_op_names, v, &x))
+		if (vf_name_lookup(s->op == VF_OP_MDEV_DMA ? vf_mdev_op_names : vf_ioas_op_names, v,
+				   &x))
 			break;
+		if (s->op == VF_OP_MDEV_DMA)
+			return fail(p, "op: PIN, UNPIN, READ or WRITE, not '%s'", v);
 		e = vf_parse_number(v, &x);
 		break;
 	case VF_F_GROUP: {
@@ -404,6 +420,40 @@ static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const 
 		x = g;
 		break;
 	}
+	case VF_F_CONTAINER:
+		if (v[0] != 'c' || !vf_parse_term(v + 1, &x) || x >= VF_MAX_CONTAINERS)
+			return fail(p, "bad container '%s' (expected c0..c%d)", v, VF_MAX_CONTAINERS - 1);
+		/* OPEN_CONTAINER names the one it opens; everything else needs it open */
+		if (s->op != VF_OP_OPEN_CONTAINER && !(p->containers_open & (1u << x)))
+			return fail(p, "container %s is not opened (OPEN_CONTAINER container=%s)", v,
+				    v);
+		break;
+	case VF_F_PROC:
+		if (v[0] != 'p' || !vf_parse_term(v + 1, &x) || x == 0 || x >= VF_MAX_PROCS)
+			return fail(p, "bad process '%s' (expected p1..p%d)", v, VF_MAX_PROCS - 1);
+		break;
+	case VF_F_CRED:
+		if (!strcmp(v, "root")) {
+			x = vf_cred_encode(VF_CRED_ROOT, 0);
+		} else if (!strcmp(v, "nocap")) {
+			x = vf_cred_encode(VF_CRED_NOCAP, 0);
+		} else if (!strcmp(v, "norawio")) {
+			x = vf_cred_encode(VF_CRED_NORAWIO, 0);
+		} else if (!strncmp(v, "uid=", 4) && vf_parse_term(v + 4, &x) && x > 0 &&
+			   x < 0xffffffffu) {
+			x = vf_cred_encode(VF_CRED_UID, (uint32_t)x);
+		} else {
+			return fail(p, "cred takes root, nocap, norawio or uid=N (N > 0), not '%s'",
+				    v);
+		}
+		break;
+	case VF_F_MEMLOCK:
+		if (!strcmp(v, "unlimited")) {
+			x = UINT64_MAX;
+			break;
+		}
+		e = vf_parse_number(v, &x);
+		break;
 	case VF_F_FD:
 		/* fd=-1 and friends: a deliberately bad container fd */
 		if (v[0] == '-') {
@@ -460,6 +510,62 @@ struct step_line {
 	uint64_t lo, hi;
 };
 
+/*
+ * The steps that manage fds, processes and credentials: what each needs, and
+ * the bookkeeping that lets later lines name cN and pN only once they exist.
+ */
+static bool check_new_ops(struct parser *p, int op, const char *kw, struct step_line *l)
+{
+	struct vf_step *s = &l->proto;
+	unsigned n;
+
+	if (l->range_field >= 0 && ((op >= VF_OP_CLOSE && op <= VF_OP_BIND) ||
+				    op == VF_OP_MDEV_DMA))
+		return fail(p, "%s takes no range", kw);
+	switch (op) {
+	case VF_OP_CLOSE:
+		n = vf_has(s, VF_F_CONTAINER) + vf_has(s, VF_F_GROUP) + vf_has(s, VF_F_DEVICE);
+		if (n != 1)
+			return fail(p, "CLOSE takes exactly one of container=, group=, device=");
+		return true;
+	case VF_OP_OPEN_CONTAINER:
+		if (!vf_has(s, VF_F_CONTAINER) || s->val[VF_F_CONTAINER] == 0)
+			return fail(p, "OPEN_CONTAINER needs container=c1..c%d",
+				    VF_MAX_CONTAINERS - 1);
+		p->containers_open |= 1u << s->val[VF_F_CONTAINER];
+		return true;
+	case VF_OP_OPEN_GROUP:
+		if (!vf_has(s, VF_F_GROUP))
+			return fail(p, "OPEN_GROUP needs group=");
+		return true;
+	case VF_OP_FORK:
+	case VF_OP_EXIT:
+		if (p->proc)
+			return fail(p, "%s runs in the case's own process (no @p prefix)", kw);
+		if (!vf_has(s, VF_F_PROC))
+			return fail(p, "%s needs proc=pN", kw);
+		n = 1u << s->val[VF_F_PROC];
+		if (op == VF_OP_FORK && (p->procs_alive & n))
+			return fail(p, "process p%llu is already running",
+				    (unsigned long long)s->val[VF_F_PROC]);
+		if (op == VF_OP_EXIT && !(p->procs_alive & n))
+			return fail(p, "process p%llu is not running (FORK proc=p%llu first)",
+				    (unsigned long long)s->val[VF_F_PROC],
+				    (unsigned long long)s->val[VF_F_PROC]);
+		p->procs_alive ^= n;
+		return true;
+	case VF_OP_MDEV_DMA:
+		if (!vf_has(s, VF_F_OP) || !vf_has(s, VF_F_IOVA) || !vf_has(s, VF_F_SIZE))
+			return fail(p, "MDEV_DMA needs op=, iova= and size=");
+		return true;
+	case VF_OP_SET_CREDS:
+		if (!vf_has(s, VF_F_CRED) && !vf_has(s, VF_F_MEMLOCK))
+			return fail(p, "SET_CREDS needs cred= and/or memlock=");
+		return true;
+	}
+	return true;
+}
+
 static bool parse_step_line(struct parser *p, int op, char **w, int n, struct step_line *l)
 {
 	struct vf_case *c = p->c;
@@ -471,6 +577,7 @@ static bool parse_step_line(struct parser *p, int op, char **w, int n, struct st
 	proto->op = op;
 	proto->line = p->line;
 	proto->vaddr_buf = -1;
+	proto->proc = p->proc;
 
 	for (int i = 1; i < n; i++) {
 		char *eq = strchr(w[i], '=');
@@ -487,7 +594,8 @@ static bool parse_step_line(struct parser *p, int op, char **w, int n, struct st
 			return fail(p, "field '%s' given twice", w[i]);
 		dots = strstr(eq + 1, "..");
 		if (dots && f != VF_F_VADDR && f != VF_F_RAW && f != VF_F_FLAGS &&
-		    f != VF_F_GROUP) {
+		    f != VF_F_GROUP && f != VF_F_CONTAINER && f != VF_F_PROC && f != VF_F_CRED &&
+		    f != VF_F_REPEAT) {
 			const char *e;
 
 			if (l->range_field >= 0)
@@ -519,8 +627,14 @@ static bool parse_step_line(struct parser *p, int op, char **w, int n, struct st
 		if (min == 0 || max > MAX_MAPPED_SIZE)
 			return fail(p, "MAPPED size must be between 1 and 64M");
 	}
+	if (!check_new_ops(p, op, w[0], l))
+		return false;
+	if (vf_has(proto, VF_F_REPEAT) && (proto->val[VF_F_REPEAT] == 0 || proto->raw ||
+					   proto->val[VF_F_REPEAT] > 1000000))
+		return fail(p, "count= takes 1..1000000 and no raw=");
 	if ((op == VF_OP_GROUP_GET_STATUS || op == VF_OP_GROUP_SET_CONTAINER ||
-	     op == VF_OP_GROUP_UNSET_CONTAINER || op == VF_OP_GROUP_GET_DEVICE_FD) &&
+	     op == VF_OP_GROUP_UNSET_CONTAINER || op == VF_OP_GROUP_GET_DEVICE_FD ||
+	     op == VF_OP_UNBIND || op == VF_OP_BIND) &&
 	    !vf_has(proto, VF_F_GROUP)) {
 		if (!c->n_groups)
 			return fail(p, "%s needs a group, and 'groups' opens none", w[0]);
@@ -569,7 +683,8 @@ static bool parse_step(struct parser *p, int op, char **w, int n)
 
 static const char *const out_keys[] = {
 	"ret", "errno", "size", "argsz", "flags", "iova_pgsizes", "cap_offset", "ioas_id",
-	"bitmap", "canary", "fd", NULL
+	"bitmap", "canary", "fd", "status", "VmLck", "VmPin", "user_locked", "done",
+	"failed_at", "pinned", "sum", NULL
 };
 
 static bool parse_expect(struct parser *p, char **w, int n)
@@ -610,7 +725,7 @@ static bool parse_expect(struct parser *p, char **w, int n)
 			if (strcmp(eq + 1, "0") && vf_errno_lookup(eq + 1) < 0)
 				return fail(p, "expect: unknown errno '%s'", eq + 1);
 		} else if (strcmp(w[i], "bitmap") && strcmp(w[i], "canary") &&
-			   strcmp(w[i], "fd") && strcmp(w[i], "flags")) {
+			   strcmp(w[i], "fd") && strcmp(w[i], "flags") && strcmp(w[i], "status")) {
 			const char *e = eq[1] == '-' ? vf_parse_number(eq + 2, &x) :
 						       vf_parse_number(eq + 1, &x);
 
@@ -700,6 +815,24 @@ static bool parse_line(struct parser *p, char *line)
 	}
 	if (!strncmp(w[0], "expect", 6))
 		return parse_expect(p, w, n);
+	p->proc = 0;
+	if (w[0][0] == '@') {
+		uint64_t v;
+
+		if (w[0][1] != 'p' || !vf_parse_term(w[0] + 2, &v) || v == 0 || v >= VF_MAX_PROCS)
+			return fail(p, "bad process prefix '%s' (expected @p1..@p%d)", w[0],
+				    VF_MAX_PROCS - 1);
+		if (!(p->procs_alive & (1u << v)))
+			return fail(p, "process p%llu is not running here (FORK proc=p%llu first)",
+				    (unsigned long long)v, (unsigned long long)v);
+		if (n < 2)
+			return fail(p, "'%s' needs a step", w[0]);
+		p->proc = (unsigned)v;
+		n--;
+		memmove(w, w + 1, n * sizeof(*w));
+		if (vf_op_lookup(w[0]) < 0)
+			return fail(p, "unknown ioctl '%s' after '@p%u'", w[0], p->proc);
+	}
 	op = vf_op_lookup(w[0]);
 	if (op >= 0)
 		return parse_step(p, op, w, n);
@@ -745,6 +878,7 @@ struct vf_case *vf_case_parse_string(const char *path, const char *text, char *e
 	p.c = xcalloc(1, sizeof(*p.c));
 	p.c->path = xstrdup(path);
 	p.c->n_groups = 1;	/* groups g0 */
+	p.containers_open = 1;	/* c0 */
 	p.c->timeout = 10;
 	while (ok && *s) {
 		char line[MAX_LINE];

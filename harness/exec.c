@@ -7,10 +7,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <linux/vfio.h>
 #include <linux/iommufd.h>
 #include "exec.h"
@@ -72,6 +77,8 @@ static const struct vf_name *step_flag_table(enum vf_op op)
 		return vf_map_flag_names;
 	case VF_OP_IOMMU_UNMAP_DMA:
 		return vf_unmap_flag_names;
+	case VF_OP_IOMMU_IOAS_MAP:
+		return vf_ioas_map_flag_names;
 	default:
 		return vf_dirty_flag_names;
 	}
@@ -102,7 +109,8 @@ json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 			j = flags_str(step_flag_table(s->op), v);
 			break;
 		case VF_F_OP:
-			name = vf_name_of(vf_ioas_op_names, v);
+			name = vf_name_of(s->op == VF_OP_MDEV_DMA ? vf_mdev_op_names :
+					  vf_ioas_op_names, v);
 			j = name ? json_string(name) : hex(v);
 			break;
 		case VF_F_GROUP:
@@ -110,6 +118,7 @@ json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 			j = json_string(buf);
 			break;
 		case VF_F_DEVICE:
+		case VF_F_REPEAT:
 			j = json_integer((json_int_t)v);
 			break;
 		case VF_F_FD:
@@ -130,6 +139,24 @@ json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 			break;
 		case VF_F_RAW:
 			j = hex_bytes(s->raw, s->raw_len);
+			break;
+		case VF_F_CONTAINER:
+		case VF_F_PROC:
+			snprintf(buf, sizeof(buf), "%c%llu", f == VF_F_PROC ? 'p' : 'c',
+				 (unsigned long long)v);
+			j = json_string(buf);
+			break;
+		case VF_F_CRED:
+			if ((v >> 32) == VF_CRED_UID)
+				snprintf(buf, sizeof(buf), "uid=%u", (unsigned)v);
+			else
+				snprintf(buf, sizeof(buf), "%s",
+					 (v >> 32) == VF_CRED_NOCAP ? "nocap" :
+					 (v >> 32) == VF_CRED_NORAWIO ? "norawio" : "root");
+			j = json_string(buf);
+			break;
+		case VF_F_MEMLOCK:
+			j = v == UINT64_MAX ? json_string("unlimited") : hex(v);
 			break;
 		default:
 			j = hex(v);
@@ -153,6 +180,12 @@ static struct call do_ioctl(struct vf_exec *ex, int handle, unsigned long req, v
 	c.ret = ex->ctx->ops->ioctl(ex->ctx, handle, req, arg);
 	c.err = c.ret < 0 ? errno : 0;
 	return c;
+}
+
+/* The container a step addresses: c0 unless it says container=cN. */
+static int chandle(struct vf_exec *ex, const struct vf_step *s)
+{
+	return *vf_container_slot(ex->ctx, (unsigned)s->val[VF_F_CONTAINER]);
 }
 
 static uint64_t vaddr_of(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -300,7 +333,7 @@ static struct call get_info_once(struct vf_exec *ex, const struct vf_step *s, ui
 		memset(a.p, 0, owned);
 		memcpy(a.p, &argsz, sizeof(argsz));
 	}
-	c = do_ioctl(ex, ex->ctx->container, VFIO_IOMMU_GET_INFO, a.p);
+	c = do_ioctl(ex, chandle(ex, s), VFIO_IOMMU_GET_INFO, a.p);
 	memcpy(&info, a.p, sizeof(info));
 	json_object_set_new(out, "argsz", json_integer(info.argsz));
 	json_object_set_new(out, "flags", flags_str(vf_info_flag_names, info.flags));
@@ -356,7 +389,7 @@ static struct call exec_map(struct vf_exec *ex, const struct vf_step *s, json_t 
 		put_raw(&a, s);
 	else
 		memcpy(a.p, &m, sizeof(m));
-	c = do_ioctl(ex, ex->ctx->container, VFIO_IOMMU_MAP_DMA, a.p);
+	c = do_ioctl(ex, chandle(ex, s), VFIO_IOMMU_MAP_DMA, a.p);
 	json_object_set_new(out, "canary", canary_state(&a, s->raw ? s->raw_len : sizeof(m)));
 	free(a.p);
 	return c;
@@ -455,7 +488,7 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	} else {
 		memcpy(a.p, &arg, owned);
 	}
-	c = do_ioctl(ex, ex->ctx->container, VFIO_IOMMU_UNMAP_DMA, a.p);
+	c = do_ioctl(ex, chandle(ex, s), VFIO_IOMMU_UNMAP_DMA, a.p);
 	memcpy(&arg, a.p, sizeof(arg));
 	json_object_set_new(out, "size", hex(arg.u.size));
 	if (arg.u.flags != flags && !s->raw)
@@ -465,6 +498,44 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	json_object_set_new(out, "canary", canary_state(&a, owned));
 	bitmap_free(&mem);
 	free(a.p);
+	return c;
+}
+
+/*
+ * count=N: the step N times at iova + i * size (vaddr stays), stopping at the
+ * first failure. Tens of thousands of maps (dma_entry_limit) would otherwise
+ * be tens of thousands of observations; this records how many succeeded
+ * ("done"), where it stopped ("failed_at") and, in unmap's case, the total
+ * size unmapped. The errno is the failing call's.
+ */
+static struct call exec_repeat(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	struct vf_step one = *s;
+	uint64_t n = s->val[VF_F_REPEAT], i, unmapped = 0;
+	struct call c = { 0, 0 };
+
+	one.present &= ~(1u << VF_F_REPEAT);
+	one.n_expects = 0;
+	for (i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		one.val[VF_F_IOVA] = s->val[VF_F_IOVA] + i * s->val[VF_F_SIZE];
+		c = s->op == VF_OP_IOMMU_MAP_DMA ? exec_map(ex, &one, o) : exec_unmap(ex, &one, o);
+		if (c.ret == 0 && s->op == VF_OP_IOMMU_UNMAP_DMA) {
+			uint64_t sz = 0;
+
+			vf_parse_number(json_string_value(json_object_get(o, "size")), &sz);
+			unmapped += sz;
+		}
+		json_decref(o);
+		if (c.ret < 0)
+			break;
+	}
+	json_object_set_new(out, "done", json_integer((json_int_t)i));
+	if (i < n)
+		json_object_set_new(out, "failed_at", json_integer((json_int_t)i));
+	if (s->op == VF_OP_IOMMU_UNMAP_DMA)
+		json_object_set_new(out, "size", hex(unmapped));
 	return c;
 }
 
@@ -506,7 +577,7 @@ static struct call exec_dirty(struct vf_exec *ex, const struct vf_step *s, json_
 	} else {
 		memcpy(a.p, &arg, owned);
 	}
-	c = do_ioctl(ex, ex->ctx->container, VFIO_IOMMU_DIRTY_PAGES, a.p);
+	c = do_ioctl(ex, chandle(ex, s), VFIO_IOMMU_DIRTY_PAGES, a.p);
 	if (bm && c.ret == 0 && bsize < MAX_ARG_BUF)
 		record_bitmap(out, bm, bsize);
 	json_object_set_new(out, "canary", canary_state(&a, owned));
@@ -578,7 +649,7 @@ static struct call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s, j
 		put_raw(&a, s);
 	else
 		memcpy(a.p, &v, sizeof(v));
-	c = do_ioctl(ex, ex->ctx->container, IOMMU_VFIO_IOAS, a.p);
+	c = do_ioctl(ex, chandle(ex, s), IOMMU_VFIO_IOAS, a.p);
 	memcpy(&v, a.p, sizeof(v));
 	json_object_set_new(out, "ioas_id", json_integer(v.ioas_id));
 	json_object_set_new(out, "canary", canary_state(&a, owned));
@@ -586,9 +657,108 @@ static struct call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s, j
 	return c;
 }
 
+/*
+ * The native iommufd ioctls, on the container fd: on /dev/iommu they reach
+ * the same objects the compat layer uses (IOMMU_VFIO_IOAS tells which IOAS),
+ * on /dev/vfio/vfio they must be refused.
+ */
+static struct call native_ioctl(struct vf_exec *ex, const struct vf_step *s, unsigned long req,
+				void *arg, size_t len)
+{
+	struct argbuf a;
+	struct call c;
+
+	if (!argbuf_init(&a, len))
+		return (struct call){ -1, ENOMEM };
+	if (s->raw)
+		put_raw(&a, s);
+	else
+		memcpy(a.p, arg, len);
+	c = do_ioctl(ex, chandle(ex, s), req, a.p);
+	memcpy(arg, a.p, len);
+	free(a.p);
+	return c;
+}
+
+static struct call exec_native(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	uint32_t id = (uint32_t)s->val[VF_F_IOAS_ID];
+	struct call c = { -1, EINVAL };
+
+	switch (s->op) {
+	case VF_OP_IOMMU_IOAS_ALLOC: {
+		struct iommu_ioas_alloc a = {
+			.size = sizeof(a), .flags = (uint32_t)s->val[VF_F_FLAGS],
+		};
+
+		c = native_ioctl(ex, s, IOMMU_IOAS_ALLOC, &a, sizeof(a));
+		if (c.ret == 0)
+			json_object_set_new(out, "ioas_id", json_integer(a.out_ioas_id));
+		break;
+	}
+	case VF_OP_IOMMU_IOAS_MAP: {
+		struct iommu_ioas_map m = {
+			.size = sizeof(m),
+			.flags = vf_has(s, VF_F_FLAGS) ? (uint32_t)s->val[VF_F_FLAGS] :
+				 IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE |
+				 IOMMU_IOAS_MAP_READABLE,
+			.ioas_id = id,
+			.length = s->val[VF_F_SIZE],
+			.iova = s->val[VF_F_IOVA],
+		};
+
+		m.user_va = vaddr_of(ex, s, out);
+		c = native_ioctl(ex, s, IOMMU_IOAS_MAP, &m, sizeof(m));
+		/* without FIXED_IOVA the kernel picks the iova: that is the observation */
+		if (c.ret == 0)
+			json_object_set_new(out, "iova", hex(m.iova));
+		break;
+	}
+	case VF_OP_IOMMU_IOAS_UNMAP: {
+		struct iommu_ioas_unmap u = {
+			.size = sizeof(u), .ioas_id = id,
+			.iova = s->val[VF_F_IOVA], .length = s->val[VF_F_SIZE],
+		};
+
+		c = native_ioctl(ex, s, IOMMU_IOAS_UNMAP, &u, sizeof(u));
+		json_object_set_new(out, "size", hex(u.length));
+		break;
+	}
+	case VF_OP_IOMMU_DESTROY: {
+		struct iommu_destroy d = { .size = sizeof(d), .id = id };
+
+		c = native_ioctl(ex, s, IOMMU_DESTROY, &d, sizeof(d));
+		break;
+	}
+	default:
+		break;
+	}
+	return c;
+}
+
+static struct call exec_mdev_dma(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	struct vf_ctx *ctx = ex->ctx;
+	enum vf_mdev_op op = (enum vf_mdev_op)s->val[VF_F_OP];
+	uint64_t sum = 0;
+	long r;
+
+	if (!ctx->ops->mdev_dma)
+		return (struct call){ -1, ENOSYS };
+	r = ctx->ops->mdev_dma(ctx, op, s->val[VF_F_IOVA], s->val[VF_F_SIZE], &sum);
+	if (r < 0)
+		return (struct call){ -1, (int)-r };
+	if (op == VF_MDEV_PIN)
+		json_object_set_new(out, "pinned", json_integer(r));
+	if (op == VF_MDEV_READ)
+		json_object_set_new(out, "sum", json_integer((json_int_t)sum));
+	return (struct call){ 0, 0 };
+}
+
 /* MAPPED: which pages of a range are mapped, found by trying to map them. */
 struct probe {
 	struct vf_exec *ex;
+	int handle;		/* the container probed */
 	uint64_t base;		/* iova the probe buffer's offset 0 stands for */
 	unsigned leaves;
 	json_t *mapped;		/* [[first,last],...] */
@@ -650,10 +820,10 @@ static int probe_try(struct probe *p, uint64_t iova, uint64_t len)
 	struct vfio_iommu_type1_dma_unmap u = {
 		.argsz = sizeof(u), .iova = iova, .size = len,
 	};
-	struct call c = do_ioctl(p->ex, p->ex->ctx->container, VFIO_IOMMU_MAP_DMA, &m);
+	struct call c = do_ioctl(p->ex, p->handle, VFIO_IOMMU_MAP_DMA, &m);
 
 	if (c.ret == 0) {
-		c = do_ioctl(p->ex, p->ex->ctx->container, VFIO_IOMMU_UNMAP_DMA, &u);
+		c = do_ioctl(p->ex, p->handle, VFIO_IOMMU_UNMAP_DMA, &u);
 		/* not undoing the probe would change the very state under test */
 		return c.ret == 0 && u.size == len ? -1 : (c.err ? c.err : EIO);
 	}
@@ -685,7 +855,7 @@ static void probe_range(struct probe *p, uint64_t iova, uint64_t len)
 
 static struct call exec_mapped(struct vf_exec *ex, const struct vf_step *s, json_t *out)
 {
-	struct probe p = { .ex = ex, .run_err = -1 };
+	struct probe p = { .ex = ex, .run_err = -1, .handle = chandle(ex, s) };
 	uint64_t iova = s->val[VF_F_IOVA], size = s->val[VF_F_SIZE];
 
 	if (!ex->probe.addr) {
@@ -715,12 +885,253 @@ static struct call exec_mapped(struct vf_exec *ex, const struct vf_step *s, json
 	return (struct call){ 0, 0 };
 }
 
+/* CLOSE forgets the handle either way, so closing it again says EBADF. */
+static struct call exec_close(struct vf_exec *ex, const struct vf_step *s)
+{
+	struct vf_ctx *ctx = ex->ctx;
+	int *slot;
+
+	if (vf_has(s, VF_F_CONTAINER))
+		slot = vf_container_slot(ctx, (unsigned)s->val[VF_F_CONTAINER]);
+	else if (vf_has(s, VF_F_GROUP))
+		slot = &ctx->group[s->val[VF_F_GROUP]];
+	else if (s->val[VF_F_DEVICE] < ex->n_device_fds)
+		slot = &ex->device_fds[s->val[VF_F_DEVICE]];
+	else
+		return (struct call){ -1, EBADF };
+	if (*slot < 0)
+		return (struct call){ -1, EBADF };
+	ctx->ops->close_handle(ctx, *slot);
+	*slot = -1;
+	return (struct call){ 0, 0 };
+}
+
+static struct call exec_open_container(struct vf_exec *ex, const struct vf_step *s)
+{
+	struct vf_ctx *ctx = ex->ctx;
+	int *slot = vf_container_slot(ctx, (unsigned)s->val[VF_F_CONTAINER]);
+	int h;
+
+	if (!ctx->ops->open_container)
+		return (struct call){ -1, ENOSYS };
+	/* the case still holds that slot: a case error, not a kernel answer */
+	if (*slot >= 0)
+		return (struct call){ -1, EEXIST };
+	h = ctx->ops->open_container(ctx);
+	if (h < 0)
+		return (struct call){ -1, -h };
+	*slot = h;
+	return (struct call){ 0, 0 };
+}
+
+/*
+ * A group node is exclusive: opening it while the case holds it must fail.
+ * Should it succeed anyway, the extra handle is recorded as valid and closed.
+ */
+static struct call exec_open_group(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	struct vf_ctx *ctx = ex->ctx;
+	unsigned g = (unsigned)s->val[VF_F_GROUP];
+	int h;
+
+	if (!ctx->ops->open_group)
+		return (struct call){ -1, ENOSYS };
+	h = ctx->ops->open_group(ctx, g);
+	if (h < 0)
+		return (struct call){ -1, -h };
+	json_object_set_new(out, "fd", json_string("valid"));
+	if (ctx->group[g] >= 0)
+		ctx->ops->close_handle(ctx, h);
+	else
+		ctx->group[g] = h;
+	return (struct call){ 0, 0 };
+}
+
+static struct call exec_set_creds(struct vf_exec *ex, const struct vf_step *s)
+{
+	struct vf_ctx *ctx = ex->ctx;
+	struct vf_creds cr = {
+		.has_cred = vf_has(s, VF_F_CRED),
+		.cred = (enum vf_cred)(s->val[VF_F_CRED] >> 32),
+		.uid = (uint32_t)s->val[VF_F_CRED],
+		.has_memlock = vf_has(s, VF_F_MEMLOCK),
+		.memlock = s->val[VF_F_MEMLOCK],
+	};
+	int err;
+
+	if (!ctx->ops->apply_creds)
+		return (struct call){ -1, ENOSYS };
+	err = ctx->ops->apply_creds(ctx, &cr);
+	return (struct call){ err ? -1 : 0, -err };
+}
+
+static struct call exec_bind(struct vf_exec *ex, const struct vf_step *s, bool bind)
+{
+	struct vf_ctx *ctx = ex->ctx;
+	int err;
+
+	if (!ctx->ops->device_bind)
+		return (struct call){ -1, ENOSYS };
+	err = ctx->ops->device_bind(ctx, (unsigned)s->val[VF_F_GROUP],
+				    vf_has(s, VF_F_DEVICE) ? (unsigned)s->val[VF_F_DEVICE] : 0, bind);
+	return (struct call){ err ? -1 : 0, -err };
+}
+
+static bool xfer(int fd, void *buf, size_t len, bool out)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+/*
+ * A FORKed process: runs the steps p0 sends it (by index) and sends back
+ * each observation, until p0 closes the pipe (EXIT, or the end of the case).
+ */
+static void __attribute__((noreturn)) worker_loop(struct vf_exec *ex, int cmd, int res)
+{
+	uint32_t idx;
+
+	while (xfer(cmd, &idx, sizeof(idx), false) && idx < ex->ctx->c->n_steps) {
+		json_t *obs = vf_exec_step(ex, &ex->ctx->c->steps[idx], idx);
+		char *txt = json_dumps(obs, JSON_COMPACT);
+		uint32_t len = txt ? strlen(txt) : 0;
+
+		json_decref(obs);
+		if (!xfer(res, &len, sizeof(len), true) || !xfer(res, txt, len, true))
+			_exit(1);
+		free(txt);
+	}
+	/* the fds and the mm go with the process; the case's process sees the rest */
+	_exit(0);
+}
+
+static struct call exec_fork(struct vf_exec *ex, const struct vf_step *s)
+{
+	struct vf_ctx *ctx = ex->ctx;
+	unsigned n = (unsigned)s->val[VF_F_PROC];
+	int cmd[2], res[2], pid;
+
+	if (!ctx->ops->fork_proc)
+		return (struct call){ -1, ENOSYS };
+	if (ex->procs[n].pid)
+		return (struct call){ -1, EEXIST };
+	if (pipe2(cmd, O_CLOEXEC))
+		return (struct call){ -1, errno };
+	if (pipe2(res, O_CLOEXEC)) {
+		close(cmd[0]);
+		close(cmd[1]);
+		return (struct call){ -1, errno };
+	}
+	fflush(NULL);
+	pid = ctx->ops->fork_proc(ctx);
+	if (pid == 0) {
+		close(cmd[1]);
+		close(res[0]);
+		/* the other processes' pipes belong to p0 alone */
+		for (unsigned i = 0; i < VF_MAX_PROCS; i++) {
+			if (ex->procs[i].pid) {
+				close(ex->procs[i].cmd);
+				close(ex->procs[i].res);
+			}
+			ex->procs[i].pid = 0;
+		}
+		/* dies with p0 (the runner's timeout kills p0) */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		ex->self = n;
+		worker_loop(ex, cmd[0], res[1]);
+	}
+	close(cmd[0]);
+	close(res[1]);
+	if (pid < 0) {
+		close(cmd[1]);
+		close(res[0]);
+		return (struct call){ -1, -pid };
+	}
+	ex->procs[n].pid = pid;
+	ex->procs[n].cmd = cmd[1];
+	ex->procs[n].res = res[0];
+	return (struct call){ 0, 0 };
+}
+
+/* How a process ended: "exit-N" or "signal-NAME" (one word, for expect). */
+static json_t *wait_proc(struct vf_exec *ex, unsigned n)
+{
+	char s[48];
+	int st;
+
+	close(ex->procs[n].cmd);
+	close(ex->procs[n].res);
+	while (waitpid(ex->procs[n].pid, &st, 0) < 0 && errno == EINTR)
+		;
+	ex->procs[n].pid = 0;
+	if (WIFSIGNALED(st))
+		snprintf(s, sizeof(s), "signal-%s",
+			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+	else
+		snprintf(s, sizeof(s), "exit-%d", WEXITSTATUS(st));
+	return json_string(s);
+}
+
+static struct call exec_exit(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	unsigned n = (unsigned)s->val[VF_F_PROC];
+
+	if (!ex->procs[n].pid)
+		return (struct call){ -1, ESRCH };
+	json_object_set_new(out, "status", wait_proc(ex, n));
+	return (struct call){ 0, 0 };
+}
+
+/* A step of pN, run from p0: pN's own observation, or NULL if pN is gone. */
+static json_t *remote_step(struct vf_exec *ex, unsigned index, unsigned n)
+{
+	uint32_t idx = index, len;
+	json_t *obs = NULL;
+	char *txt;
+
+	if (!ex->procs[n].pid || !xfer(ex->procs[n].cmd, &idx, sizeof(idx), true) ||
+	    !xfer(ex->procs[n].res, &len, sizeof(len), false))
+		return NULL;
+	txt = malloc((size_t)len + 1);
+	if (txt && xfer(ex->procs[n].res, txt, len, false)) {
+		txt[len] = 0;
+		obs = json_loads(txt, 0, NULL);
+	}
+	free(txt);
+	return obs;
+}
+
 json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index)
 {
 	struct vf_ctx *ctx = ex->ctx;
-	json_t *obs = json_object(), *out = json_object(), *acct = json_object();
+	json_t *obs, *out, *acct;
 	struct call c = { 0, 0 };
+	bool run = true;
 	const char *en;
+	char pname[16];
+
+	if (s->proc != ex->self) {
+		obs = remote_step(ex, index, s->proc);
+		if (obs)
+			return obs;
+		/* pN died or never ran: say so in p0's observation */
+		run = false;
+		c = (struct call){ -1, ex->procs[s->proc].pid ? ECHILD : ESRCH };
+	}
+	obs = json_object();
+	out = json_object();
+	acct = json_object();
 
 	json_object_set_new(obs, "step", json_integer(index + 1));
 	json_object_set_new(obs, "line", json_integer(s->line));
@@ -728,27 +1139,30 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 	if (s->setup)
 		json_object_set_new(obs, "setup", json_true());
 	json_object_set_new(obs, "args", vf_step_args(ctx->c, s));
+	if (s->proc) {
+		snprintf(pname, sizeof(pname), "p%u", s->proc);
+		json_object_set_new(obs, "proc", json_string(pname));
+	}
 
-	switch (s->op) {
+	switch (run ? s->op : VF_OP_COUNT) {
 	case VF_OP_GET_API_VERSION:
-		c = do_ioctl(ex, ctx->container, VFIO_GET_API_VERSION, NULL);
+		c = do_ioctl(ex, chandle(ex, s), VFIO_GET_API_VERSION, NULL);
 		break;
 	case VF_OP_CHECK_EXTENSION:
-		c = do_ioctl(ex, ctx->container, VFIO_CHECK_EXTENSION,
+		c = do_ioctl(ex, chandle(ex, s), VFIO_CHECK_EXTENSION,
 			     (void *)(uintptr_t)s->val[VF_F_EXT]);
 		break;
 	case VF_OP_SET_IOMMU:
-		c = do_ioctl(ex, ctx->container, VFIO_SET_IOMMU,
+		c = do_ioctl(ex, chandle(ex, s), VFIO_SET_IOMMU,
 			     (void *)(uintptr_t)s->val[VF_F_TYPE]);
 		break;
 	case VF_OP_IOMMU_GET_INFO:
 		c = exec_get_info(ex, s, out);
 		break;
 	case VF_OP_IOMMU_MAP_DMA:
-		c = exec_map(ex, s, out);
-		break;
 	case VF_OP_IOMMU_UNMAP_DMA:
-		c = exec_unmap(ex, s, out);
+		c = vf_has(s, VF_F_REPEAT) ? exec_repeat(ex, s, out) :
+		    s->op == VF_OP_IOMMU_MAP_DMA ? exec_map(ex, s, out) : exec_unmap(ex, s, out);
 		break;
 	case VF_OP_IOMMU_DIRTY_PAGES:
 		c = exec_dirty(ex, s, out);
@@ -757,7 +1171,7 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 		c = exec_group_status(ex, s, out);
 		break;
 	case VF_OP_GROUP_SET_CONTAINER: {
-		int32_t fd = vf_has(s, VF_F_FD) ? (int32_t)s->val[VF_F_FD] : ctx->container;
+		int32_t fd = vf_has(s, VF_F_FD) ? (int32_t)s->val[VF_F_FD] : chandle(ex, s);
 
 		c = do_ioctl(ex, ctx->group[s->val[VF_F_GROUP]], VFIO_GROUP_SET_CONTAINER, &fd);
 		break;
@@ -773,6 +1187,37 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 		break;
 	case VF_OP_MAPPED:
 		c = exec_mapped(ex, s, out);
+		break;
+	case VF_OP_CLOSE:
+		c = exec_close(ex, s);
+		break;
+	case VF_OP_OPEN_CONTAINER:
+		c = exec_open_container(ex, s);
+		break;
+	case VF_OP_OPEN_GROUP:
+		c = exec_open_group(ex, s, out);
+		break;
+	case VF_OP_FORK:
+		c = exec_fork(ex, s);
+		break;
+	case VF_OP_EXIT:
+		c = exec_exit(ex, s, out);
+		break;
+	case VF_OP_SET_CREDS:
+		c = exec_set_creds(ex, s);
+		break;
+	case VF_OP_UNBIND:
+	case VF_OP_BIND:
+		c = exec_bind(ex, s, s->op == VF_OP_BIND);
+		break;
+	case VF_OP_IOMMU_IOAS_ALLOC:
+	case VF_OP_IOMMU_IOAS_MAP:
+	case VF_OP_IOMMU_IOAS_UNMAP:
+	case VF_OP_IOMMU_DESTROY:
+		c = exec_native(ex, s, out);
+		break;
+	case VF_OP_MDEV_DMA:
+		c = exec_mdev_dma(ex, s, out);
 		break;
 	case VF_OP_COUNT:
 		break;
@@ -825,6 +1270,9 @@ json_t *vf_check_expects(const struct vf_step *s, const json_t *obs, const char 
 			continue;
 		if (!strcmp(e->key, "ret") || !strcmp(e->key, "errno"))
 			v = json_object_get(obs, e->key);
+		else if (!strcmp(e->key, "VmLck") || !strcmp(e->key, "VmPin") ||
+			 !strcmp(e->key, "user_locked"))
+			v = json_object_get(json_object_get(obs, "acct"), e->key);
 		else
 			v = json_object_get(json_object_get(obs, "out"), e->key);
 		if (v && value_matches(v, e->value))
@@ -846,7 +1294,12 @@ json_t *vf_check_expects(const struct vf_step *s, const json_t *obs, const char 
 
 void vf_exec_release(struct vf_exec *ex)
 {
+	/* processes first: their pins go before p0's fds, as when VMs exit first */
+	for (unsigned i = 1; i < VF_MAX_PROCS; i++)
+		if (ex->procs[i].pid)
+			json_decref(wait_proc(ex, i));
 	for (unsigned i = 0; i < ex->n_device_fds; i++)
-		ex->ctx->ops->close_handle(ex->ctx, ex->device_fds[i]);
+		if (ex->device_fds[i] >= 0)
+			ex->ctx->ops->close_handle(ex->ctx, ex->device_fds[i]);
 	ex->n_device_fds = 0;
 }

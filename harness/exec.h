@@ -16,8 +16,14 @@ struct vf_exec {
 	struct vf_ctx *ctx;
 	struct vf_buf_inst bufs[VF_MAX_BUFS];
 	struct vf_buf_inst probe;	/* MAPPED's scratch buffer, made on first use */
-	int device_fds[VF_MAX_DEVICE_FDS];
+	int device_fds[VF_MAX_DEVICE_FDS];	/* -1 once CLOSEd */
 	unsigned n_device_fds;
+	/* FORKed processes, as seen from p0: pid and the pipes to and from it */
+	struct {
+		int pid;		/* 0: not running */
+		int cmd, res;
+	} procs[VF_MAX_PROCS];
+	unsigned self;			/* which process this is: 0, or N in pN */
 };
 
 /* Observation of steps[index]; never NULL. */

@@ -47,6 +47,7 @@ static const char *buf_kind_name(const struct vf_buf *b)
 	case VF_BUF_ANON: return "anon";
 	case VF_BUF_RO: return "ro";
 	case VF_BUF_UNMAPPED: return "unmapped";
+	case VF_BUF_HUGE: return "huge";
 	case VF_BUF_BAR: return bars[b->bar];
 	}
 	return "?";
@@ -76,6 +77,8 @@ int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, 
 		return 2;
 	for (unsigned g = 0; g < VF_MAX_GROUPS; g++)
 		ctx.group[g] = -1;
+	for (unsigned i = 0; i < VF_MAX_CONTAINERS; i++)
+		ctx.containers[i] = -1;
 	err = be->open(&ctx);
 	if (err) {
 		emit_error(f, "error", ctx.err[0] ? ctx.err : strerror(-err));
@@ -271,6 +274,14 @@ static void run_child(const struct vf_run_opts *o, const struct vf_case *c,
 	}
 }
 
+static bool unbinds(const struct vf_case *c)
+{
+	for (unsigned i = 0; i < c->n_steps; i++)
+		if (c->steps[i].op == VF_OP_UNBIND)
+			return true;
+	return false;
+}
+
 static bool selected(const struct vf_run_opts *o, const struct vf_case *c)
 {
 	return o->topo_mask & (1u << c->topo);
@@ -315,6 +326,9 @@ json_t *vf_run_library(const struct vf_run_opts *o, const struct vf_library *lib
 			snprintf(r.detail, sizeof(r.detail), "%s", missing);
 		} else {
 			run_child(o, c, &r);
+			/* here, as root: the case may have died or dropped privileges */
+			if (unbinds(c) && o->backend->restore)
+				o->backend->restore(c);
 		}
 		if (!r.status) {
 			for (size_t k = 0; k < json_array_size(r.steps); k++)

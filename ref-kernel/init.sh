@@ -118,6 +118,12 @@ for g in /sys/kernel/iommu_groups/*; do
 	[ -d "$g" ] && echo "vfconform-group: ${g##*/}:$(names "$g"/devices/*)"
 done
 echo "vfconform-dev: /dev/vfio:$(names /dev/vfio/*)$( [ -c /dev/iommu ] && echo ' /dev/iommu')"
+# The accounting probe (ref-kernel/patches/): the runner reads it in every acct snapshot.
+if [ -r /sys/kernel/debug/vfconform/acct ]; then
+	echo "vfconform-probe: $(tr '\n' ' ' < /sys/kernel/debug/vfconform/acct)"
+else
+	setup_error "no /sys/kernel/debug/vfconform/acct (probe patch missing)"
+fi
 [ -c /dev/vfio/vfio ] || setup_error "no /dev/vfio/vfio"
 [ -c /dev/iommu ] || setup_error "no /dev/iommu"
 

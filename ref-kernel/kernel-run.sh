@@ -27,6 +27,23 @@ for boot in "${BOOTS[@]}"; do
 		"in $((SECONDS - t0))s"
 done
 
+# The probe's KUnit suite runs at boot, before /init, in every boot: its KTAP result on the
+# console is part of the tier's pass/fail, since every acct.user_locked depends on it.
+for boot in "${BOOTS[@]}"; do
+	con=$KRUN/$boot/console.log
+	ktap=$(tr -d '\r' < "$con" 2>/dev/null | sed 's/^\[[ 0-9.]*\] *//' |
+		grep -E '^(not )?ok [0-9]+ vfconform_probe$' || true)
+	case $ktap in
+	"ok "*)
+		echo "kernel-run: $boot: KUnit vfconform_probe: $(tr -d '\r' < "$con" |
+			grep -oE 'vfconform_probe: pass:[0-9]+ fail:[0-9]+.*' | head -n 1)" ;;
+	*)
+		echo "kernel-run: $boot: KUnit vfconform_probe did not pass: ${ktap:-no result}" \
+			"(console: $con)" >&2
+		status=1 ;;
+	esac
+done
+
 # Files are merged in boot order and, within a boot, first boot before its retries.
 for b in kernel-type1 kernel-compat; do
 	inputs=()

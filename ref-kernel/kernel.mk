@@ -11,22 +11,29 @@ VFCONFORM ?= $(BUILD)/vfconform
 VFCONFORM_GUEST ?= $(BUILD)/guest/vfconform
 
 KOBJ := $(BUILD)/kernel
+# The probe patches (ref-kernel/patches/*.patch) go into a private copy of the shared
+# unpacked tree, never into $(KSRC) itself: other worktrees build from that tree, and a
+# half-applied or reverted patch there would change their kernels under them. The copy is
+# remade whenever the patch set changes (its stamp holds the patches' sha256).
+KPATCHES := $(sort $(wildcard ref-kernel/patches/*.patch))
+KPSRC := $(BUILD)/linux-probe-6.12
+KPSRC_STAMP := $(KPSRC)/.vfconform-patched
 KFRAG := ref-kernel/config.fragment
 KRUN ?= $(BUILD)/kernel-run
 KCOV := $(BUILD)/coverage
 KSRC_STAMP := $(KSRC)/.vfconform-unpacked
 # Only these directories are profiled; GCOV_PROFILE_ALL would slow both build and guest.
 KGCOV_MAKEFILES := drivers/vfio/Makefile drivers/iommu/iommufd/Makefile
-KMAKE = $(MAKE) -C $(KSRC) O=$(abspath $(KOBJ))
+KMAKE = $(MAKE) -C $(KPSRC) O=$(abspath $(KOBJ))
 
 .PHONY: kernel kernel-run coverage
 
 # kbuild decides what is stale, so always enter it; a no-op build takes a few seconds.
 kernel: $(KOBJ)/.config
 	@for mk in $(KGCOV_MAKEFILES); do \
-		grep -qx 'GCOV_PROFILE := y' $(KSRC)/$$mk || \
+		grep -qx 'GCOV_PROFILE := y' $(KPSRC)/$$mk || \
 			printf '\n# vfio-conform: coverage of this directory\n%s\n' \
-				'GCOV_PROFILE := y' >> $(KSRC)/$$mk; \
+				'GCOV_PROFILE := y' >> $(KPSRC)/$$mk; \
 	done
 	+$(KMAKE) -j$$(nproc) bzImage
 	@sha256sum $(KOBJ)/.config | cut -d' ' -f1 > $(KOBJ)/config.sha256.tmp
@@ -36,7 +43,7 @@ kernel: $(KOBJ)/.config
 
 # Regenerated only when the fragment changes. An option that olddefconfig silently drops
 # (unmet dependency) would leave the tier testing something else, so it is an error.
-$(KOBJ)/.config: $(KFRAG) $(KSRC_STAMP)
+$(KOBJ)/.config: $(KFRAG) $(KPSRC_STAMP)
 	@mkdir -p $(KOBJ)
 	+$(KMAKE) tinyconfig
 	cd $(KOBJ) && $(abspath $(KSRC))/scripts/kconfig/merge_config.sh -m .config \
@@ -55,6 +62,22 @@ $(KOBJ)/.config: $(KFRAG) $(KSRC_STAMP)
 		echo "$$missing" | sed 's/^/  /' >&2; \
 		mv $(KOBJ)/.config $(KOBJ)/.config.rejected; \
 		exit 1; \
+	fi
+
+# cp -a keeps timestamps, so kbuild rebuilds only what the patches touched. The
+# new tree is built aside and renamed, so an interrupted copy is never mistaken for one.
+$(KPSRC_STAMP): $(KSRC_STAMP) $(KPATCHES)
+	@want=$$(cat /dev/null $(KPATCHES) | sha256sum | cut -d' ' -f1); \
+	if [ "$$(cat $@ 2>/dev/null)" != "$$want" ]; then \
+		echo "  PATCH   $(KPSRC) ($(words $(KPATCHES)) patch(es))"; \
+		rm -rf $(KPSRC).tmp $(KPSRC).old; \
+		cp -a $(KSRC)/. $(KPSRC).tmp/; \
+		for p in $(KPATCHES); do \
+			patch -s -p1 -d $(KPSRC).tmp < $$p || exit 1; \
+		done; \
+		echo "$$want" > $(KPSRC).tmp/.vfconform-patched; \
+		[ ! -d $(KPSRC) ] || mv $(KPSRC) $(KPSRC).old; \
+		mv $(KPSRC).tmp $(KPSRC); rm -rf $(KPSRC).old; \
 	fi
 
 kernel-run: kernel $(VFCONFORM) $(VFCONFORM_GUEST)
