@@ -19,10 +19,8 @@ struct compat_ctx *compat_new(void)
 {
 	struct compat_ctx *cx = calloc(1, sizeof(*cx));
 
-	if (cx) {
+	if (cx)
 		cx->vfio_ioas = -1;
-		cx->next_id = 1;	/* object ids start at 1 */
-	}
 	return cx;
 }
 
@@ -39,11 +37,33 @@ struct ioas *compat_ioas(struct compat_ctx *cx)
 	return cx->vfio_ioas < 0 ? NULL : &cx->ioas[cx->vfio_ioas];
 }
 
-static int ioas_alloc(struct compat_ctx *cx)
+/* The lowest free object id from 1, as xa_alloc() gives them. */
+uint32_t compat_id_alloc(struct compat_ctx *cx)
+{
+	for (uint32_t id = 1; id < 64; id++) {
+		if (!(cx->ids & (1ull << id))) {
+			cx->ids |= 1ull << id;
+			return id;
+		}
+	}
+	return 0;
+}
+
+void compat_id_free(struct compat_ctx *cx, uint32_t id)
+{
+	if (id && id < 64)
+		cx->ids &= ~(1ull << id);
+}
+
+int compat_ioas_alloc(struct compat_ctx *cx)
 {
 	for (int i = 0; i < VFSIM_MAX_IOAS; i++) {
 		if (!cx->ioas[i].used) {
-			iopt_init(&cx->ioas[i], cx->next_id++);
+			uint32_t id = compat_id_alloc(cx);
+
+			if (!id)
+				return -ENOSPC;
+			iopt_init(&cx->ioas[i], id);
 			return i;
 		}
 	}
@@ -59,7 +79,7 @@ int compat_ioas_create(struct compat_ctx *cx)
 		return -EINVAL;
 	if (cx->vfio_ioas >= 0)
 		return 0;
-	i = ioas_alloc(cx);
+	i = compat_ioas_alloc(cx);
 	if (i < 0)
 		return i;
 	cx->vfio_ioas = i;
@@ -74,32 +94,49 @@ int compat_set_no_iommu(struct compat_ctx *cx)
 	return 0;
 }
 
-/* vfio_iommufd_compat_attach_ioas() on a device's first open. */
+/*
+ * A device's first open on an iommufd: bind (an object id for the device or
+ * the emulated access), then vfio_iommufd_compat_attach_ioas(). A physical
+ * device gets the IOAS's domain, created on the first one: reserved regions
+ * first, then iopt_table_add_domain(). A failure unwinds, ids included.
+ */
 int compat_device_open(struct vfsim *s, struct compat_ctx *cx, unsigned g, unsigned d)
 {
 	struct vfsim_group *gr = &s->groups[g];
 	struct ioas *io;
+	uint32_t id, hwpt = 0;
 	int ret;
 
 	if (gr->type == GROUP_NOIOMMU)
 		return 0;
+	id = compat_id_alloc(cx);
+	if (!id)
+		return -ENOSPC;
 	io = compat_ioas(cx);
-	if (!io)
-		return -ENODEV;
-	if (gr->type == GROUP_EMULATED)
-		return iopt_add_access(io);
-	/* the MSI window becomes reserved before the domain is added */
-	ret = iopt_reserve(io, s->p.msi_start, s->p.msi_last, OWNER_DEV(g, d));
-	if (ret)
-		return ret;
-	if (!io->n_domains) {
-		ret = iopt_add_domain(s, io, 1);
+	ret = io ? 0 : -ENODEV;
+	if (!ret && gr->type == GROUP_EMULATED) {
+		ret = iopt_add_access(io);
+	} else if (!ret) {
+		ret = iopt_reserve(io, s->p.msi_start, s->p.msi_last, OWNER_DEV(g, d));
+		if (!ret && !io->n_domains) {
+			hwpt = compat_id_alloc(cx);
+			ret = hwpt ? iopt_add_domain(s, io, 1) : -ENOSPC;
+			if (!ret)
+				io->hwpt_id = hwpt;
+		}
 		if (ret) {
+			compat_id_free(cx, hwpt);
 			iopt_unreserve(io, OWNER_DEV(g, d));
-			return ret;
+		} else {
+			cx->hwpt_users++;
+			gr->hwpt = true;
 		}
 	}
-	gr->hwpt = true;
+	if (ret) {
+		compat_id_free(cx, id);
+		return ret;
+	}
+	gr->obj_id[d] = id;
 	return 0;
 }
 
@@ -313,19 +350,11 @@ long compat_get_info(struct vfsim *s, struct compat_ctx *cx, void *arg)
 static long vfio_ioas(struct compat_ctx *cx, void *arg)
 {
 	struct iommu_vfio_ioas cmd;
-	uint32_t usize;
 	struct ioas *io;
+	int ret = ucmd_in(&cmd, arg, sizeof(cmd), sizeof(cmd));
 
-	if (arg_in(&usize, arg, sizeof(usize)))
-		return -EFAULT;
-	if (usize < sizeof(cmd))
-		return -EINVAL;
-	/* copy_struct_from_user(): bytes past what we know must be zero */
-	for (size_t i = sizeof(cmd); i < usize && i < 4096; i++)
-		if (((uint8_t *)arg)[i])
-			return -E2BIG;
-	if (arg_in(&cmd, arg, sizeof(cmd)))
-		return -EFAULT;
+	if (ret)
+		return ret;
 	if (cmd.__reserved)
 		return -EOPNOTSUPP;
 	switch (cmd.op) {
@@ -368,6 +397,11 @@ long compat_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, voi
 		return unmap_dma(s, cx, arg);
 	case IOMMU_VFIO_IOAS:
 		return vfio_ioas(cx, arg);
+	case IOMMU_IOAS_ALLOC:
+	case IOMMU_IOAS_MAP:
+	case IOMMU_IOAS_UNMAP:
+	case IOMMU_DESTROY:
+		return iommufd_native_ioctl(s, cx, req, arg);
 	}
 	/* DIRTY_PAGES and the rest: -ENOIOCTLCMD, which the fops turn into ENOTTY */
 	return -ENOTTY;

@@ -59,7 +59,7 @@ struct vfsim_group {
 	unsigned container_users;		/* type1: 1 + open devices */
 	unsigned dev_opens;			/* open device fds of this group */
 	bool hwpt;				/* compat: attached to an IOMMU domain */
-	bool access;				/* compat: emulated access attached */
+	uint32_t obj_id[VFSIM_MAX_DEVS];	/* compat: iommufd device/access object ids */
 };
 
 /* ---- type1 ---- */
@@ -130,6 +130,7 @@ struct ioas {
 	uint64_t domain_pgsizes;
 	bool domain_cc;			/* enforce_cache_coherency of the domain */
 	unsigned n_access;		/* emulated accesses (mdev) */
+	uint32_t hwpt_id;		/* object id of the domain's hwpt, 0 when none */
 	uint64_t iova_alignment;
 	bool disable_large_pages;
 };
@@ -138,7 +139,8 @@ struct compat_ctx {
 	struct ioas ioas[VFSIM_MAX_IOAS];
 	int vfio_ioas;			/* index of the compat IOAS, -1 */
 	bool no_iommu_mode;
-	uint32_t next_id;
+	uint64_t ids;			/* object ids in use (bit n = id n), as xa_alloc hands them out */
+	unsigned hwpt_users;		/* devices attached to the IOAS's domain */
 };
 
 struct vfsim_container {
@@ -254,6 +256,13 @@ long compat_get_info(struct vfsim *s, struct compat_ctx *cx, void *arg);
 int compat_ioas_create(struct compat_ctx *cx);
 int compat_set_no_iommu(struct compat_ctx *cx);
 struct ioas *compat_ioas(struct compat_ctx *cx);
+uint32_t compat_id_alloc(struct compat_ctx *cx);
+void compat_id_free(struct compat_ctx *cx, uint32_t id);
+int compat_ioas_alloc(struct compat_ctx *cx);
+int ucmd_in(void *dst, const void *arg, size_t ksize, size_t min_size);
+long iommufd_native_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, void *arg);
+int iopt_alloc_iova(struct vfsim *s, struct ioas *io, uint64_t uptr, uint64_t length,
+		    uint64_t *iova);
 int compat_device_open(struct vfsim *s, struct compat_ctx *cx, unsigned g, unsigned d);
 
 void iopt_init(struct ioas *io, uint32_t id);
