@@ -161,7 +161,7 @@ int vfsim_proc_new(struct vfsim *s, uint32_t uid)
 
 int vfsim_proc_use(struct vfsim *s, int proc)
 {
-	if (proc < 0 || proc >= VFSIM_MAX_PROCS || !s->procs[proc].used)
+	if (proc < 0 || proc >= VFSIM_MAX_PROCS || !s->procs[proc].used || s->procs[proc].dead)
 		return -EINVAL;
 	s->cur = proc;
 	return 0;

@@ -29,6 +29,7 @@ struct vfsim_mem {
 
 struct vfsim_proc {
 	bool used;
+	bool dead;			/* exited: its slot stays so old charges have an owner */
 	uint32_t uid;
 	bool cap_ipc_lock, cap_sys_rawio;
 	uint64_t memlock;		/* RLIMIT_MEMLOCK in bytes, VFSIM_UNLIMITED */
@@ -49,10 +50,12 @@ struct vfsim_container;
 struct vfsim_device {
 	const char *name;
 	unsigned open_count;
+	bool unbound;			/* not on its vfio driver: no vfio_device */
 };
 
 struct vfsim_group {
 	enum vfsim_group_type type;
+	bool gone;				/* every device unbound: no iommu_group */
 	struct vfsim_device devs[VFSIM_MAX_DEVS];
 	unsigned n_devs;
 	struct vfsim_container *container;	/* type1 container or iommufd, NULL */
