@@ -100,8 +100,9 @@ int compat_set_no_iommu(struct compat_ctx *cx)
  * device gets the IOAS's domain, created on the first one: reserved regions
  * first, then iopt_table_add_domain(). A failure unwinds, ids included.
  */
-int compat_device_open(struct vfsim *s, struct compat_ctx *cx, unsigned g, unsigned d)
+int compat_device_open(struct vfsim *s, struct vfsim_container *c, unsigned g, unsigned d)
 {
+	struct compat_ctx *cx = c->cx;
 	struct vfsim_group *gr = &s->groups[g];
 	struct ioas *io;
 	uint32_t id, hwpt = 0;
@@ -128,8 +129,7 @@ int compat_device_open(struct vfsim *s, struct compat_ctx *cx, unsigned g, unsig
 			compat_id_free(cx, hwpt);
 			iopt_unreserve(io, OWNER_DEV(g, d));
 		} else {
-			cx->hwpt_users++;
-			gr->hwpt = true;
+			io->hwpt_users++;
 		}
 	}
 	if (ret) {
@@ -137,7 +137,42 @@ int compat_device_open(struct vfsim *s, struct compat_ctx *cx, unsigned g, unsig
 		return ret;
 	}
 	gr->obj_id[d] = id;
+	gr->bound[d] = c;		/* the binding holds the iommufd open */
+	gr->bound_ioas[d] = cx->vfio_ioas;
+	c->refs++;
 	return 0;
+}
+
+/*
+ * The device's last fd closed: unbind from the iommufd. Its reserved regions
+ * go; the last device of an automatic domain takes the domain with it, and
+ * with it every pin the domain held.
+ */
+void compat_device_close(struct vfsim *s, unsigned g, unsigned d)
+{
+	struct vfsim_group *gr = &s->groups[g];
+	struct vfsim_container *c = gr->bound[d];
+	struct compat_ctx *cx;
+	struct ioas *io;
+
+	if (!c)
+		return;
+	cx = c->cx;
+	io = &cx->ioas[gr->bound_ioas[d]];
+	if (io->used && gr->type == GROUP_EMULATED) {
+		iopt_remove_access(io);
+	} else if (io->used) {
+		iopt_unreserve(io, OWNER_DEV(g, d));
+		if (--io->hwpt_users == 0) {
+			compat_id_free(cx, io->hwpt_id);
+			io->hwpt_id = 0;
+			iopt_remove_domain(s, io, 1);
+		}
+	}
+	compat_id_free(cx, gr->obj_id[d]);
+	gr->obj_id[d] = 0;
+	gr->bound[d] = NULL;
+	container_put(s, c);
 }
 
 static long check_extension(struct compat_ctx *cx, unsigned long type)

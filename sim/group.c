@@ -121,7 +121,7 @@ static int device_first_open(struct vfsim *s, unsigned g, unsigned d)
 		gr->container_users++;
 		return 0;
 	}
-	return compat_device_open(s, c->cx, g, d);
+	return compat_device_open(s, c, g, d);
 }
 
 static long group_get_device_fd(struct vfsim *s, unsigned g, const char *name, int *new_dev)
@@ -170,6 +170,7 @@ int device_close(struct vfsim *s, unsigned g, unsigned d)
 		return 0;
 	if (gr->container && gr->container->pers == VFSIM_TYPE1 && gr->container_users > 1)
 		gr->container_users--;
+	compat_device_close(s, g, d);
 	return 0;
 }
 

@@ -336,6 +336,36 @@ int iopt_add_domain(struct vfsim *s, struct ioas *io, int owner)
 	return 0;
 }
 
+/* iopt_calculate_iova_alignment(): what the domain and accesses still need. */
+static void recalc_alignment(struct vfsim *s, struct ioas *io)
+{
+	uint64_t align = 1;
+
+	if (io->n_domains && min_pgsize(io->domain_pgsizes) > align)
+		align = min_pgsize(io->domain_pgsizes);
+	if (io->n_access && s->p.page_size > align)
+		align = s->p.page_size;
+	io->iova_alignment = align;
+}
+
+/* iopt_table_remove_domain(): the pins the domain held go back. */
+void iopt_remove_domain(struct vfsim *s, struct ioas *io, int owner)
+{
+	struct itree_node *n;
+
+	for (n = itree_min(&io->areas); n; n = itree_next(n, 0, UINT64_MAX))
+		area_unfill(s, io, container_of(n, struct iopt_area, node));
+	iopt_unreserve(io, owner);
+	io->n_domains = 0;
+	recalc_alignment(s, io);
+}
+
+void iopt_remove_access(struct ioas *io)
+{
+	if (io->n_access && --io->n_access == 0 && !io->n_domains)
+		io->iova_alignment = 1;
+}
+
 /* iopt_add_access(): an emulated device (mdev) wants PAGE_SIZE alignment. */
 int iopt_add_access(struct ioas *io)
 {

@@ -61,8 +61,9 @@ struct vfsim_group {
 	struct vfsim_container *container;	/* type1 container or iommufd, NULL */
 	unsigned container_users;		/* type1: 1 + open devices */
 	unsigned dev_opens;			/* open device fds of this group */
-	bool hwpt;				/* compat: attached to an IOMMU domain */
 	uint32_t obj_id[VFSIM_MAX_DEVS];	/* compat: iommufd device/access object ids */
+	struct vfsim_container *bound[VFSIM_MAX_DEVS];	/* compat: the iommufd a device is bound to */
+	int bound_ioas[VFSIM_MAX_DEVS];		/* ... and the IOAS it attached to */
 };
 
 /* ---- type1 ---- */
@@ -134,6 +135,7 @@ struct ioas {
 	bool domain_cc;			/* enforce_cache_coherency of the domain */
 	unsigned n_access;		/* emulated accesses (mdev) */
 	uint32_t hwpt_id;		/* object id of the domain's hwpt, 0 when none */
+	unsigned hwpt_users;		/* devices attached to that domain */
 	uint64_t iova_alignment;
 	bool disable_large_pages;
 };
@@ -143,7 +145,6 @@ struct compat_ctx {
 	int vfio_ioas;			/* index of the compat IOAS, -1 */
 	bool no_iommu_mode;
 	uint64_t ids;			/* object ids in use (bit n = id n), as xa_alloc hands them out */
-	unsigned hwpt_users;		/* devices attached to the IOAS's domain */
 };
 
 struct vfsim_container {
@@ -266,7 +267,10 @@ int ucmd_in(void *dst, const void *arg, size_t ksize, size_t min_size);
 long iommufd_native_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, void *arg);
 int iopt_alloc_iova(struct vfsim *s, struct ioas *io, uint64_t uptr, uint64_t length,
 		    uint64_t *iova);
-int compat_device_open(struct vfsim *s, struct compat_ctx *cx, unsigned g, unsigned d);
+int compat_device_open(struct vfsim *s, struct vfsim_container *c, unsigned g, unsigned d);
+void compat_device_close(struct vfsim *s, unsigned g, unsigned d);
+void iopt_remove_domain(struct vfsim *s, struct ioas *io, int owner);
+void iopt_remove_access(struct ioas *io);
 
 void iopt_init(struct ioas *io, uint32_t id);
 void iopt_destroy(struct vfsim *s, struct ioas *io);

@@ -117,6 +117,31 @@ START_TEST(map_alloc_and_fixed)
 }
 END_TEST
 
+START_TEST(device_close_drops_domain)
+{
+	struct rig r = rig_new(VFSIM_TOPO_VTD, VFSIM_COMPAT, 0, VFIO_TYPE1v2_IOMMU, true, NULL);
+	uint64_t l, p, iova = 0x10000000;
+	uint32_t id;
+
+	ck_assert_int_eq(vfsim_mem_add(r.s, VA, 1 << 20, VFSIM_MEM_ANON), 0);
+	ck_assert_int_eq(ioas_map(&r, 1, &iova, 1 << 20, RWF | IOMMU_IOAS_MAP_FIXED_IOVA), 0);
+	vfsim_acct(r.s, &l, &p);
+	ck_assert_uint_eq(p, 1024);
+	ck_assert_int_eq(vfsim_close(r.s, r.dev), 0);
+	vfsim_acct(r.s, &l, &p);
+	ck_assert_uint_eq(p, 0);			/* no domain: nothing pinned */
+	ck_assert_int_eq(ioas_alloc(&r, &id), 0);
+	ck_assert_uint_eq(id, 2);			/* device and hwpt ids are free again */
+	/* the container fd and the group may go first: the binding keeps the iommufd */
+	r.dev = (int)vfsim_ioctl(r.s, r.g, VFIO_GROUP_GET_DEVICE_FD, "0000:00:02.0");
+	ck_assert_int_ge(r.dev, 0);
+	ck_assert_int_eq(vfsim_close(r.s, r.c), 0);
+	ck_assert_int_eq(vfsim_close(r.s, r.g), 0);
+	ck_assert_int_eq(vfsim_close(r.s, r.dev), 0);
+	vfsim_free(r.s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim-iommufd");
@@ -125,6 +150,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, ids_and_destroy);
 	tcase_add_test(tc, ucmd_sizes);
 	tcase_add_test(tc, map_alloc_and_fixed);
+	tcase_add_test(tc, device_close_drops_domain);
 	suite_add_tcase(s, tc);
 	return s;
 }
