@@ -19,6 +19,7 @@ void iopt_init(struct ioas *io, uint32_t id)
 	io->used = true;
 	io->id = id;
 	itree_init(&io->areas);
+	u64map_init(&io->by_iova);
 	io->iova_alignment = 1;
 }
 
@@ -132,6 +133,7 @@ static void area_free(struct vfsim *s, struct ioas *io, struct iopt_area *a)
 {
 	area_unfill(s, io, a);
 	itree_remove(&io->areas, &a->node);
+	u64map_del(&io->by_iova, a->node.first);
 	if (--a->pages->refs == 0)
 		free(a->pages);
 	free(a);
@@ -143,6 +145,7 @@ void iopt_destroy(struct vfsim *s, struct ioas *io)
 
 	while ((n = itree_min(&io->areas)))
 		area_free(s, io, container_of(n, struct iopt_area, node));
+	u64map_free(&io->by_iova);
 	io->used = false;
 }
 
@@ -200,7 +203,12 @@ int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr
 	a->prot = prot;
 	a->node.first = iova;
 	a->node.last = last;
-	itree_insert(&io->areas, &a->node);
+	if (!u64map_put(&io->by_iova, iova, a)) {
+		free(pg);
+		free(a);
+		return -ENOMEM;
+	}
+	itree_insert_unchecked(&io->areas, &a->node);	/* iopt_check_iova() found it free */
 	if (io->n_domains) {
 		ret = area_fill(s, io, a);
 		if (ret) {
@@ -215,12 +223,17 @@ int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr
 int iopt_unmap_range(struct vfsim *s, struct ioas *io, uint64_t start, uint64_t last,
 		     uint64_t *unmapped)
 {
+	struct iopt_area *hit;
 	struct itree_node *n;
 	int rc = 0;		/* nothing mapped there is a success */
 
 	*unmapped = 0;
-	for (n = itree_first(&io->areas, start, last); n;) {
-		struct itree_node *next = itree_next(n, start, last);
+	/* an area starting at start is the lowest one meeting the range: no tree walk */
+	hit = u64map_get(&io->by_iova, start);
+	n = hit ? &hit->node : itree_first(&io->areas, start, last);
+	while (n) {
+		/* nothing can follow an area that reaches the end of the range */
+		struct itree_node *next = n->last >= last ? NULL : itree_next(n, start, last);
 
 		if (n->first < start || n->last > last) {
 			rc = -ENOENT;
@@ -251,6 +264,10 @@ int iopt_cut(struct ioas *io, uint64_t iova)
 		return -ENOMEM;
 	*rhs = *a;
 	rhs->node.first = iova + 1;
+	if (!u64map_put(&io->by_iova, rhs->node.first, rhs)) {
+		free(rhs);
+		return -ENOMEM;
+	}
 	rhs->start_byte = a->start_byte + (iova + 1 - n->first);
 	a->pages->refs++;
 	itree_remove(&io->areas, n);

@@ -46,6 +46,7 @@ void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 	if (d->vaddr_invalid)
 		t->vaddr_invalid_count--;
 	itree_remove(&t->dmas, &d->node);
+	u64map_del(&t->by_iova, d->node.first);
 	t->dma_avail++;
 	free(d);
 }
@@ -93,6 +94,10 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 	d->prot = prot;
 	d->proc = s->cur;
 	d->lock_cap = cur_proc(s)->cap_ipc_lock;
+	if (!u64map_put(&t->by_iova, iova, d)) {
+		free(d);
+		return -ENOMEM;
+	}
 	itree_insert_unchecked(&t->dmas, &d->node);	/* t1_find_dma() said it is free */
 	t->dma_avail--;
 	/* without an IOMMU domain (mdev only) nothing is pinned until a device asks */
@@ -202,7 +207,16 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 	if ((u->flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) &&
 	    (!t->dirty_tracking || bitmap->pgsize != pgsize))
 		goto out;
-	n = first_n = first_node(t, iova, size);
+	/*
+	 * Unmapping exactly one mapping is what a big container mostly does:
+	 * find it by its start instead of walking the tree. It is the lowest
+	 * mapping ending after iova, i.e. what first_node() would return.
+	 */
+	d = all ? NULL : u64map_get(&t->by_iova, iova);
+	if (d && d->size == size && iova + size > iova)
+		n = first_n = &d->node;
+	else
+		n = first_n = first_node(t, iova, size);
 	/* v2: no unmap may bisect a mapping */
 	if (t->v2 && !all) {
 		d = n ? container_of(n, struct t1_dma, node) : NULL;
@@ -251,7 +265,8 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 				break;
 		}
 		unmapped += d->size;
-		n = itree_next(n, 0, UINT64_MAX);
+		/* a mapping reaching the range's end is the last one in it */
+		n = n->last >= iova + size - 1 ? NULL : itree_next(n, 0, UINT64_MAX);
 		t1_remove_dma(s, t, d);
 	}
 out:

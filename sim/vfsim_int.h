@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "vfsim.h"
 #include "itree.h"
+#include "u64map.h"
 
 #define VFSIM_MAX_PROCS		8
 #define VFSIM_MAX_USERS		8
@@ -87,6 +88,7 @@ struct t1_iommu {
 	bool v2, nesting;
 	uint64_t pgsize_bitmap;
 	struct itree dmas;
+	struct u64map by_iova;		/* the same mappings by start IOVA */
 	uint32_t dma_avail;
 	unsigned vaddr_invalid_count;
 	bool dirty_tracking;
@@ -128,6 +130,7 @@ struct ioas {
 	bool used;
 	uint32_t id;
 	struct itree areas;
+	struct u64map by_iova;		/* the same areas by start IOVA */
 	struct iopt_resv resv[VFSIM_MAX_RESV];
 	unsigned n_resv;
 	unsigned n_domains;		/* one IOMMU domain (hwpt) per kind; 0 or 1 here */
