@@ -59,4 +59,5 @@ k_pc=$(awk -v s="$k_secs" -v n="$k_cases" 'BEGIN { printf "%.1f", 1000 * s / n }
 echo
 echo "bench: kernel tier: $k_cases case runs in $k_secs s = $k_pc ms per case; $src"
 echo "bench: sim: $sim_cases case runs in $sim_total s = $sim_pc ms per case"
-echo "bench: sim is $(awk -v k="$k_pc" -v s="$sim_pc" 'BEGIN { printf "%.0f", k / s }')x faster per case than the kernel tier"
+ratio=$(awk -v k="$k_pc" -v s="$sim_pc" 'BEGIN { printf "%.0f", k / s }')
+echo "bench: sim is ${ratio}x faster per case than the kernel tier"
