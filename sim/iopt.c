@@ -20,6 +20,8 @@ void iopt_init(struct ioas *io, uint32_t id)
 	io->id = id;
 	itree_init(&io->areas);
 	u64map_init(&io->by_iova);
+	pool_init(&io->area_pool, sizeof(struct iopt_area));
+	pool_init(&io->pages_pool, sizeof(struct iopt_pages));
 	io->iova_alignment = 1;
 }
 
@@ -135,8 +137,8 @@ static void area_free(struct vfsim *s, struct ioas *io, struct iopt_area *a)
 	itree_remove(&io->areas, &a->node);
 	u64map_del(&io->by_iova, a->node.first);
 	if (--a->pages->refs == 0)
-		free(a->pages);
-	free(a);
+		pool_put(&io->pages_pool, a->pages);
+	pool_put(&io->area_pool, a);
 }
 
 void iopt_destroy(struct vfsim *s, struct ioas *io)
@@ -146,6 +148,8 @@ void iopt_destroy(struct vfsim *s, struct ioas *io)
 	while ((n = itree_min(&io->areas)))
 		area_free(s, io, container_of(n, struct iopt_area, node));
 	u64map_free(&io->by_iova);
+	pool_destroy(&io->area_pool);
+	pool_destroy(&io->pages_pool);
 	io->used = false;
 }
 
@@ -184,11 +188,13 @@ int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr
 	/* iopt_insert_area(): the offset into the first page must be aligned too */
 	if ((uptr % pgsz) & (align - 1))
 		return -EINVAL;
-	pg = calloc(1, sizeof(*pg));
-	a = calloc(1, sizeof(*a));
+	pg = pool_get(&io->pages_pool);
+	a = pool_get(&io->area_pool);
 	if (!pg || !a) {
-		free(pg);
-		free(a);
+		if (pg)
+			pool_put(&io->pages_pool, pg);
+		if (a)
+			pool_put(&io->area_pool, a);
 		return -ENOMEM;
 	}
 	pg->uptr = uptr & ~(pgsz - 1);
@@ -204,8 +210,8 @@ int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr
 	a->node.first = iova;
 	a->node.last = last;
 	if (!u64map_put(&io->by_iova, iova, a)) {
-		free(pg);
-		free(a);
+		pool_put(&io->pages_pool, pg);
+		pool_put(&io->area_pool, a);
 		return -ENOMEM;
 	}
 	itree_insert_unchecked(&io->areas, &a->node);	/* iopt_check_iova() found it free */
@@ -259,13 +265,13 @@ int iopt_cut(struct ioas *io, uint64_t iova)
 	if (((iova + 1) & (align - 1)) ||
 	    ((a->start_byte + (iova + 1 - n->first)) & (align - 1)))
 		return -EINVAL;
-	rhs = calloc(1, sizeof(*rhs));
+	rhs = pool_get(&io->area_pool);
 	if (!rhs)
 		return -ENOMEM;
 	*rhs = *a;
 	rhs->node.first = iova + 1;
 	if (!u64map_put(&io->by_iova, rhs->node.first, rhs)) {
-		free(rhs);
+		pool_put(&io->area_pool, rhs);
 		return -ENOMEM;
 	}
 	rhs->start_byte = a->start_byte + (iova + 1 - n->first);

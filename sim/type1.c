@@ -27,6 +27,7 @@ struct t1_iommu *t1_open(struct vfsim *s, unsigned long type, int *err)
 	t->v2 = type != VFIO_TYPE1_IOMMU;
 	itree_init(&t->dmas);
 	u64map_init(&t->by_iova);
+	pool_init(&t->dma_pool, sizeof(struct t1_dma));
 	t->dma_avail = s->p.dma_entry_limit;
 	t->pgsize_bitmap = ~(s->p.page_size - 1);
 	return t;
@@ -41,6 +42,7 @@ void t1_release(struct vfsim *s, struct t1_iommu *t)
 	while ((n = itree_min(&t->dmas)))
 		t1_remove_dma(s, t, container_of(n, struct t1_dma, node));
 	u64map_free(&t->by_iova);
+	pool_destroy(&t->dma_pool);
 	free(t);
 }
 

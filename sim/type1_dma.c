@@ -48,7 +48,7 @@ void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 	itree_remove(&t->dmas, &d->node);
 	u64map_del(&t->by_iova, d->node.first);
 	t->dma_avail++;
-	free(d);
+	pool_put(&t->dma_pool, d);
 }
 
 static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_type1_dma_map *m)
@@ -84,7 +84,7 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 		return -ENOSPC;
 	if (!t1_iova_valid(t, iova, iova + size - 1))
 		return -EINVAL;
-	d = calloc(1, sizeof(*d));
+	d = pool_get(&t->dma_pool);
 	if (!d)
 		return -ENOMEM;
 	d->node.first = iova;
@@ -95,7 +95,7 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 	d->proc = s->cur;
 	d->lock_cap = cur_proc(s)->cap_ipc_lock;
 	if (!u64map_put(&t->by_iova, iova, d)) {
-		free(d);
+		pool_put(&t->dma_pool, d);
 		return -ENOMEM;
 	}
 	itree_insert_unchecked(&t->dmas, &d->node);	/* t1_find_dma() said it is free */

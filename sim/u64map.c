@@ -11,15 +11,13 @@ static size_t slot(const struct u64map *m, uint64_t key)
 
 void u64map_init(struct u64map *m)
 {
-	m->keys = NULL;
-	m->vals = NULL;
+	m->slots = NULL;
 	m->cap = m->count = 0;
 }
 
 void u64map_free(struct u64map *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	u64map_init(m);
 }
 
@@ -27,21 +25,16 @@ static bool grow(struct u64map *m)
 {
 	struct u64map n = { .cap = m->cap ? m->cap * 2 : 64 };
 
-	n.keys = malloc(n.cap * sizeof(*n.keys));
-	n.vals = calloc(n.cap, sizeof(*n.vals));
-	if (!n.keys || !n.vals) {
-		free(n.keys);
-		free(n.vals);
+	n.slots = calloc(n.cap, sizeof(*n.slots));
+	if (!n.slots)
 		return false;
-	}
 	for (size_t i = 0; i < m->cap; i++) {
-		if (m->vals[i]) {
-			size_t j = slot(&n, m->keys[i]);
+		if (m->slots[i].val) {
+			size_t j = slot(&n, m->slots[i].key);
 
-			while (n.vals[j])
+			while (n.slots[j].val)
 				j = (j + 1) & (n.cap - 1);
-			n.keys[j] = m->keys[i];
-			n.vals[j] = m->vals[i];
+			n.slots[j] = m->slots[i];
 		}
 	}
 	n.count = m->count;
@@ -57,10 +50,10 @@ bool u64map_put(struct u64map *m, uint64_t key, void *val)
 	if ((m->count + 1) * 2 > m->cap && !grow(m))
 		return false;
 	i = slot(m, key);
-	while (m->vals[i])
+	while (m->slots[i].val)
 		i = (i + 1) & (m->cap - 1);
-	m->keys[i] = key;
-	m->vals[i] = val;
+	m->slots[i].key = key;
+	m->slots[i].val = val;
 	m->count++;
 	return true;
 }
@@ -69,9 +62,9 @@ void *u64map_get(const struct u64map *m, uint64_t key)
 {
 	if (!m->cap)
 		return NULL;
-	for (size_t i = slot(m, key); m->vals[i]; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == key)
-			return m->vals[i];
+	for (size_t i = slot(m, key); m->slots[i].val; i = (i + 1) & (m->cap - 1))
+		if (m->slots[i].key == key)
+			return m->slots[i].val;
 	return NULL;
 }
 
@@ -81,21 +74,21 @@ void u64map_del(struct u64map *m, uint64_t key)
 
 	if (!m->cap)
 		return;
-	for (i = slot(m, key); m->vals[i] && m->keys[i] != key; i = (i + 1) & (m->cap - 1))
+	for (i = slot(m, key); m->slots[i].val && m->slots[i].key != key;
+	     i = (i + 1) & (m->cap - 1))
 		;
-	if (!m->vals[i])
+	if (!m->slots[i].val)
 		return;
 	/* backward shift: pull later entries of the cluster into the hole */
-	for (j = (i + 1) & (m->cap - 1); m->vals[j]; j = (j + 1) & (m->cap - 1)) {
-		size_t home = slot(m, m->keys[j]);
+	for (j = (i + 1) & (m->cap - 1); m->slots[j].val; j = (j + 1) & (m->cap - 1)) {
+		size_t home = slot(m, m->slots[j].key);
 
 		/* move j to i unless its home lies cyclically in (i, j] */
 		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
-			m->keys[i] = m->keys[j];
-			m->vals[i] = m->vals[j];
+			m->slots[i] = m->slots[j];
 			i = j;
 		}
 	}
-	m->vals[i] = NULL;
+	m->slots[i].val = NULL;
 	m->count--;
 }

@@ -12,10 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct u64map_slot {
+	uint64_t key;
+	void *val;		/* NULL = empty slot */
+};
+
 struct u64map {
-	uint64_t *keys;
-	void **vals;		/* NULL = empty slot */
-	size_t cap, count;	/* cap is a power of two (or 0) */
+	struct u64map_slot *slots;	/* key and value side by side: one cache miss */
+	size_t cap, count;		/* cap is a power of two (or 0) */
 };
 
 void u64map_init(struct u64map *m);

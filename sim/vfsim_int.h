@@ -13,6 +13,7 @@
 #include "vfsim.h"
 #include "itree.h"
 #include "u64map.h"
+#include "pool.h"
 
 #define VFSIM_MAX_PROCS		8
 #define VFSIM_MAX_USERS		8
@@ -89,6 +90,7 @@ struct t1_iommu {
 	uint64_t pgsize_bitmap;
 	struct itree dmas;
 	struct u64map by_iova;		/* the same mappings by start IOVA */
+	struct pool dma_pool;		/* struct t1_dma */
 	uint32_t dma_avail;
 	unsigned vaddr_invalid_count;
 	bool dirty_tracking;
@@ -131,6 +133,7 @@ struct ioas {
 	uint32_t id;
 	struct itree areas;
 	struct u64map by_iova;		/* the same areas by start IOVA */
+	struct pool area_pool, pages_pool;
 	struct iopt_resv resv[VFSIM_MAX_RESV];
 	unsigned n_resv;
 	unsigned n_domains;		/* one IOMMU domain (hwpt) per kind; 0 or 1 here */
