@@ -8,6 +8,7 @@
 # the ratio. Without a kernel run the ratio uses ref-kernel/README.md's
 # measured 52 s for 112 cases on both backends (the fastest iommu boot).
 set -euo pipefail
+unset VFSIM_PARAMS
 
 bench=${SIM_BENCH:-build/sim-bench/vfsim_bench}
 libbench=${SIM_LIBBENCH:-build/sim-bench/vfsim_libbench}

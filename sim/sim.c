@@ -75,6 +75,11 @@ struct vfsim *vfsim_new(enum vfsim_topo t, const struct vfsim_params *p)
 		s->p = *p;
 	else
 		vfsim_params_default(&s->p);
+	/* only the 6.12 behaviour is modelled so far */
+	if (s->p.profile && strcmp(s->p.profile, "6.12")) {
+		free(s);
+		return NULL;
+	}
 	if (!s->p.page_size || (s->p.page_size & (s->p.page_size - 1)) ||
 	    !s->p.iommu_pgsizes || s->p.aperture_bits < 12 || s->p.aperture_bits > 64) {
 		free(s);
