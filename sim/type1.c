@@ -249,7 +249,16 @@ void t1_detach_group(struct vfsim *s, struct t1_iommu *t, unsigned g)
 		}
 	}
 	t->pgsize_bitmap = ~(s->p.page_size - 1);
-	t->n_iova = 0;
+	/*
+	 * With no domain left, vfio_iommu_aper_expand() and
+	 * vfio_iommu_resv_refresh() rebuild the list as the whole space:
+	 * one range [0, 2^64 - 1], still reported in IOVA_RANGE (unlike a
+	 * container that never had a domain, whose list is empty).
+	 */
+	if (t->n_iova) {
+		t->iova[0] = (struct t1_range){ 0, UINT64_MAX };
+		t->n_iova = 1;
+	}
 }
 
 long t1_ioctl(struct vfsim *s, struct t1_iommu *t, unsigned long req, void *arg)
