@@ -162,6 +162,8 @@ static bool aper_conflict(struct vfsim *s, struct t1_iommu *t)
 /* vfio_iommu_replay(): pin and map what was only recorded so far. */
 static int replay(struct vfsim *s, struct t1_iommu *t)
 {
+	uint64_t ap_last = s->p.aperture_bits == 64 ? UINT64_MAX :
+			   (1ull << s->p.aperture_bits) - 1;
 	struct itree_node *n;
 	int ret = 0;
 
@@ -173,6 +175,12 @@ static int replay(struct vfsim *s, struct t1_iommu *t)
 		ret = t1_pin_dma(s, t, d);
 		if (ret)
 			break;
+		/* VT-d's map refuses what lies past its address width */
+		if (d->node.last > ap_last) {
+			t1_unpin_dma(s, d);
+			ret = -EFAULT;
+			break;
+		}
 	}
 	if (ret) {
 		/* unwind: what this replay pinned goes back */
