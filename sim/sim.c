@@ -315,8 +315,9 @@ struct vfsim_container *vfsim_handle_container(struct vfsim *s, int handle, int 
 {
 	struct vfsim_handle *h = handle_get(s, handle);
 
+	/* 0..2 are the process's stdio: open files, but no container */
 	if (!h) {
-		*err = -EBADF;
+		*err = handle >= 0 && handle < VFSIM_HANDLE_BASE ? -EBADFD : -EBADF;
 		return NULL;
 	}
 	if (h->kind != H_CONTAINER) {
@@ -332,8 +333,11 @@ long vfsim_ioctl(struct vfsim *s, int handle, unsigned long req, void *arg)
 	long ret;
 	int dev = -1;
 
-	if (!s || !(h = handle_get(s, handle)))
+	if (!s)
 		return -EBADF;
+	h = handle_get(s, handle);
+	if (!h)		/* stdio takes no VFIO ioctl; anything else is no fd at all */
+		return handle >= 0 && handle < VFSIM_HANDLE_BASE ? -ENOTTY : -EBADF;
 	switch (h->kind) {
 	case H_CONTAINER:
 		if (h->c->pers == VFSIM_COMPAT)

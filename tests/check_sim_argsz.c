@@ -239,7 +239,8 @@ START_TEST(api_edges)
 	ck_assert_int_eq(vfsim_open_group(s, 3), -ENOENT);
 	ck_assert_int_eq(vfsim_open_container(s, (enum vfsim_personality)5), -EINVAL);
 	ck_assert_int_eq(vfsim_close(s, 77), -EBADF);
-	ck_assert_int_eq(vfsim_ioctl(s, 2, VFIO_GET_API_VERSION, NULL), -EBADF);
+	ck_assert_int_eq(vfsim_ioctl(s, 2, VFIO_GET_API_VERSION, NULL), -ENOTTY);	/* stderr */
+	ck_assert_int_eq(vfsim_ioctl(s, -1, VFIO_GET_API_VERSION, NULL), -EBADF);
 	/* memory: page granular, no wrap, no overlap, kind known */
 	ck_assert_int_eq(vfsim_mem_add(s, VA, 0, VFSIM_MEM_ANON), -EINVAL);
 	ck_assert_int_eq(vfsim_mem_add(s, VA + 1, 4096, VFSIM_MEM_ANON), -EINVAL);
