@@ -269,8 +269,16 @@ int vfsim_open_group(struct vfsim *s, unsigned g)
 {
 	int h;
 
-	if (g >= s->n_groups)
-		return -ENOENT;
+	if (g >= s->n_groups || s->groups[g].gone)
+		return -ENOENT;		/* no /dev/vfio node */
+	if (s->groups[g].type == GROUP_NOIOMMU && !cur_proc(s)->cap_sys_rawio)
+		return -EPERM;
+	/* one open file per group; open devices keep the old one alive */
+	if (s->groups[g].dev_opens)
+		return -EBUSY;
+	for (int i = 0; i < VFSIM_MAX_HANDLES; i++)
+		if (s->handles[i].kind == H_GROUP && s->handles[i].group == g)
+			return -EBUSY;
 	h = handle_alloc(s, H_GROUP);
 	if (h < 0)
 		return h;

@@ -237,6 +237,16 @@ START_TEST(api_edges)
 	ck_assert_ptr_null(vfsim_device_name(s, 0, 2));
 	ck_assert_ptr_null(vfsim_device_name(s, 3, 0));
 	ck_assert_int_eq(vfsim_open_group(s, 3), -ENOENT);
+	{
+		int g0 = vfsim_open_group(s, 0);
+
+		ck_assert_int_ge(g0, 0);
+		ck_assert_int_eq(vfsim_open_group(s, 0), -EBUSY);	/* one open file */
+		ck_assert_int_eq(vfsim_close(s, g0), 0);
+		g0 = vfsim_open_group(s, 0);
+		ck_assert_int_ge(g0, 0);
+		ck_assert_int_eq(vfsim_close(s, g0), 0);
+	}
 	ck_assert_int_eq(vfsim_open_container(s, (enum vfsim_personality)5), -EINVAL);
 	ck_assert_int_eq(vfsim_close(s, 77), -EBADF);
 	ck_assert_int_eq(vfsim_ioctl(s, 2, VFIO_GET_API_VERSION, NULL), -ENOTTY);	/* stderr */

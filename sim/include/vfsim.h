@@ -94,6 +94,7 @@ uint64_t vfsim_user_locked(const struct vfsim *s, uint32_t uid);
 
 /* Handles: small positive integers, like fds. Negative returns are -errno. */
 int vfsim_open_container(struct vfsim *s, enum vfsim_personality pers);
+/* A group node: one open file at a time (EBUSY), no-IOMMU needs CAP_SYS_RAWIO. */
 int vfsim_open_group(struct vfsim *s, unsigned g);
 int vfsim_close(struct vfsim *s, int handle);
 /*
