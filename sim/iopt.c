@@ -105,6 +105,8 @@ static int area_fill(struct vfsim *s, struct ioas *io, struct iopt_area *a)
 	struct pin_result r;
 	int ret;
 
+	if (s->procs[pg->proc].dead)
+		return -EFAULT;		/* the source mm is gone: nothing to pin from */
 	r = vfsim_pin_walk(s, pg->proc, pg->uptr + first * s->p.page_size, last - first + 1,
 			   pg->writable, false);
 	if (r.err)

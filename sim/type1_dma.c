@@ -10,26 +10,29 @@
 
 /*
  * vfio_pin_map_dma() / the pinning half of replay: pages are pinned in order,
- * each one charged to the mapping task's locked_vm unless it is a PFNMAP
- * page; without CAP_IPC_LOCK the charge may not pass RLIMIT_MEMLOCK. The
- * first page that fails decides: ENOMEM at the limit, EFAULT where nothing
- * can be pinned.
+ * each one charged unless it is a PFNMAP page; without CAP_IPC_LOCK the
+ * charge may not pass RLIMIT_MEMLOCK. The first page that fails decides:
+ * ENOMEM at the limit, EFAULT where nothing can be pinned. As in
+ * vfio_pin_pages_remote(), the pages are looked up in the *calling*
+ * process and its locked_vm meets the limit, while the charge goes to the
+ * mapping's own mm: the same process for MAP_DMA, maybe another for a
+ * replay started by a later GROUP_SET_CONTAINER.
  */
 int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 {
-	struct vfsim_proc *p = &s->procs[d->proc];
+	struct vfsim_proc *cur = cur_proc(s);
 	uint64_t npages = d->size / s->p.page_size;
 	uint64_t limit = vfsim_rlimit_pages(s, s->cur);
-	struct pin_result r = vfsim_pin_walk(s, d->proc, d->vaddr, npages,
+	struct pin_result r = vfsim_pin_walk(s, s->cur, d->vaddr, npages,
 					     d->prot & VFIO_DMA_MAP_FLAG_WRITE, true);
 
 	(void)t;
 	/* counted pages all come before the bad one, so the limit is hit first */
-	if (!d->lock_cap && p->locked_vm + r.counted > limit)
+	if (!d->lock_cap && cur->locked_vm + r.counted > limit)
 		return -ENOMEM;
 	if (r.err)
 		return -r.err;
-	p->locked_vm += r.counted;
+	s->procs[d->proc].locked_vm += r.counted;
 	d->locked = r.counted;
 	return 0;
 }
