@@ -54,6 +54,27 @@ void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 	pool_put(&t->dma_pool, d);
 }
 
+/*
+ * vfio_change_dma_owner(): a VADDR update from another process (QEMU's live
+ * update execs a new one) moves the mapping's locked pages to the caller's
+ * mm, under the caller's RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK.
+ */
+static int change_owner(struct vfsim *s, struct t1_dma *d)
+{
+	struct vfsim_proc *cur = cur_proc(s);
+
+	if (d->proc == s->cur)
+		return 0;
+	if (!cur->cap_ipc_lock && cur->locked_vm + d->locked > vfsim_rlimit_pages(s, s->cur))
+		return -ENOMEM;
+	cur->locked_vm += d->locked;
+	if (!s->procs[d->proc].dead)
+		s->procs[d->proc].locked_vm -= d->locked;
+	d->proc = s->cur;
+	d->lock_cap = cur->cap_ipc_lock;
+	return 0;
+}
+
 static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_type1_dma_map *m)
 {
 	uint64_t iova = m->iova, vaddr = m->vaddr, size = m->size, pgsize;
@@ -76,6 +97,9 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 			return -ENOENT;
 		if (!d->vaddr_invalid || d->node.first != iova || d->size != size)
 			return -EINVAL;
+		ret = change_owner(s, d);
+		if (ret)
+			return ret;
 		d->vaddr = vaddr;
 		d->vaddr_invalid = false;
 		t->vaddr_invalid_count--;
