@@ -35,6 +35,55 @@ static const enum vfsim_topo topo_of[VF_TOPO_COUNT] = {
 	[VF_TOPO_NOIOMMU] = VFSIM_TOPO_NOIOMMU,
 };
 
+/*
+ * VFSIM_PARAMS="dma_entry_limit=N,aperture_bits=N,iommu_pgsizes=N,msi=START-LAST,memlock=N"
+ * varies the simulated machine (what no QEMU topology offers); unset, it is
+ * the 6.12 reference machine the fixtures were recorded on.
+ */
+static int sim_params(struct vfsim_params *p, char *err, size_t errlen)
+{
+	const char *env = getenv("VFSIM_PARAMS");
+	char *copy, *tok, *save = NULL;
+	int ret = 0;
+
+	vfsim_params_default(p);
+	if (!env || !*env)
+		return 0;
+	copy = strdup(env);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '='), *end = NULL;
+		unsigned long long v = 0, v2 = 0;
+
+		if (eq) {
+			v = strtoull(eq + 1, &end, 0);
+			if (*end == '-')
+				v2 = strtoull(end + 1, &end, 0);
+		}
+		if (!eq || end == eq + 1 || *end) {
+			ret = -EINVAL;
+		} else if (!strncmp(tok, "dma_entry_limit=", 16)) {
+			p->dma_entry_limit = (uint32_t)v;
+		} else if (!strncmp(tok, "aperture_bits=", 14)) {
+			p->aperture_bits = (unsigned)v;
+		} else if (!strncmp(tok, "iommu_pgsizes=", 14)) {
+			p->iommu_pgsizes = v;
+		} else if (!strncmp(tok, "msi=", 4) && v2 >= v) {
+			p->msi_start = v;
+			p->msi_last = v2;
+		} else if (!strncmp(tok, "memlock=", 8)) {
+			p->default_memlock = v;
+		} else {
+			ret = -EINVAL;
+		}
+		if (ret)
+			snprintf(err, errlen, "VFSIM_PARAMS: cannot use '%s'", tok);
+	}
+	free(copy);
+	return ret;
+}
+
 static const char *sim_topo_missing(enum vf_topo t)
 {
 	return t < VF_TOPO_COUNT ? NULL : "unknown topology";
@@ -44,20 +93,24 @@ static int sim_open(struct vf_ctx *ctx, enum vfsim_personality pers)
 {
 	const struct vf_case *c = ctx->c;
 	struct sim_priv *sp = calloc(1, sizeof(*sp));
+	struct vfsim_params params;
+	int err;
 
 	if (!sp)
 		return -ENOMEM;
 	ctx->priv = sp;
 	sp->device = -1;
-	sp->sim = vfsim_new(topo_of[c->topo], NULL);
+	err = sim_params(&params, ctx->err, sizeof(ctx->err));
+	if (err)
+		return err;
+	sp->sim = vfsim_new(topo_of[c->topo], &params);
 	if (!sp->sim) {
-		snprintf(ctx->err, sizeof(ctx->err), "vfsim_new failed");
-		return -ENOMEM;
+		snprintf(ctx->err, sizeof(ctx->err), "vfsim_new: parameters not usable");
+		return -EINVAL;
 	}
 	ctx->container = vfsim_open_container(sp->sim, pers);
 	if (ctx->container < 0) {
-		int err = ctx->container;
-
+		err = ctx->container;
 		snprintf(ctx->err, sizeof(ctx->err), "open container: %s", strerror(-err));
 		ctx->container = -1;
 		return err;

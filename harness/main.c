@@ -62,7 +62,9 @@ static const char usage_text[] =
 	"  kernel-type1   the running kernel's /dev/vfio/vfio (needs the topology's\n"
 	"                 devices bound to vfio-pci: the reference kernel's guest).\n"
 	"  kernel-compat  the running kernel's /dev/iommu through iommufd's VFIO compat.\n"
-	"The sim backends are held to fixtures/kernel-6.12/ by make check (30-sim).\n"
+	"The sim backends are held to fixtures/kernel-6.12/ by make check (30-sim);\n"
+	"VFSIM_PARAMS=dma_entry_limit=N,aperture_bits=N,iommu_pgsizes=N,msi=A-B,memlock=N\n"
+	"varies their machine (sim/README.md).\n"
 	"\n"
 	"--cases defaults to ./cases. Case language: CONTRIBUTING.md.\n";
 

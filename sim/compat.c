@@ -19,10 +19,8 @@ struct compat_ctx *compat_new(void)
 {
 	struct compat_ctx *cx = calloc(1, sizeof(*cx));
 
-	if (cx) {
+	if (cx)
 		cx->vfio_ioas = -1;
-		cx->next_id = 1;	/* object ids start at 1 */
-	}
 	return cx;
 }
 
@@ -39,11 +37,33 @@ struct ioas *compat_ioas(struct compat_ctx *cx)
 	return cx->vfio_ioas < 0 ? NULL : &cx->ioas[cx->vfio_ioas];
 }
 
-static int ioas_alloc(struct compat_ctx *cx)
+/* The lowest free object id from 1, as xa_alloc() gives them. */
+uint32_t compat_id_alloc(struct compat_ctx *cx)
+{
+	for (uint32_t id = 1; id < 64; id++) {
+		if (!(cx->ids & (1ull << id))) {
+			cx->ids |= 1ull << id;
+			return id;
+		}
+	}
+	return 0;
+}
+
+void compat_id_free(struct compat_ctx *cx, uint32_t id)
+{
+	if (id && id < 64)
+		cx->ids &= ~(1ull << id);
+}
+
+int compat_ioas_alloc(struct compat_ctx *cx)
 {
 	for (int i = 0; i < VFSIM_MAX_IOAS; i++) {
 		if (!cx->ioas[i].used) {
-			iopt_init(&cx->ioas[i], cx->next_id++);
+			uint32_t id = compat_id_alloc(cx);
+
+			if (!id)
+				return -ENOSPC;
+			iopt_init(&cx->ioas[i], id);
 			return i;
 		}
 	}
@@ -59,7 +79,7 @@ int compat_ioas_create(struct compat_ctx *cx)
 		return -EINVAL;
 	if (cx->vfio_ioas >= 0)
 		return 0;
-	i = ioas_alloc(cx);
+	i = compat_ioas_alloc(cx);
 	if (i < 0)
 		return i;
 	cx->vfio_ioas = i;
@@ -74,33 +94,85 @@ int compat_set_no_iommu(struct compat_ctx *cx)
 	return 0;
 }
 
-/* vfio_iommufd_compat_attach_ioas() on a device's first open. */
-int compat_device_open(struct vfsim *s, struct compat_ctx *cx, unsigned g, unsigned d)
+/*
+ * A device's first open on an iommufd: bind (an object id for the device or
+ * the emulated access), then vfio_iommufd_compat_attach_ioas(). A physical
+ * device gets the IOAS's domain, created on the first one: reserved regions
+ * first, then iopt_table_add_domain(). A failure unwinds, ids included.
+ */
+int compat_device_open(struct vfsim *s, struct vfsim_container *c, unsigned g, unsigned d)
 {
+	struct compat_ctx *cx = c->cx;
 	struct vfsim_group *gr = &s->groups[g];
 	struct ioas *io;
+	uint32_t id, hwpt = 0;
 	int ret;
 
 	if (gr->type == GROUP_NOIOMMU)
 		return 0;
+	id = compat_id_alloc(cx);
+	if (!id)
+		return -ENOSPC;
 	io = compat_ioas(cx);
-	if (!io)
-		return -ENODEV;
-	if (gr->type == GROUP_EMULATED)
-		return iopt_add_access(io);
-	/* the MSI window becomes reserved before the domain is added */
-	ret = iopt_reserve(io, s->p.msi_start, s->p.msi_last, OWNER_DEV(g, d));
-	if (ret)
-		return ret;
-	if (!io->n_domains) {
-		ret = iopt_add_domain(s, io, 1);
+	ret = io ? 0 : -ENODEV;
+	if (!ret && gr->type == GROUP_EMULATED) {
+		ret = iopt_add_access(io);
+	} else if (!ret) {
+		ret = iopt_reserve(io, s->p.msi_start, s->p.msi_last, OWNER_DEV(g, d));
+		if (!ret && !io->n_domains) {
+			hwpt = compat_id_alloc(cx);
+			ret = hwpt ? iopt_add_domain(s, io, 1) : -ENOSPC;
+			if (!ret)
+				io->hwpt_id = hwpt;
+		}
 		if (ret) {
+			compat_id_free(cx, hwpt);
 			iopt_unreserve(io, OWNER_DEV(g, d));
-			return ret;
+		} else {
+			io->hwpt_users++;
 		}
 	}
-	gr->hwpt = true;
+	if (ret) {
+		compat_id_free(cx, id);
+		return ret;
+	}
+	gr->obj_id[d] = id;
+	gr->bound[d] = c;		/* the binding holds the iommufd open */
+	gr->bound_ioas[d] = cx->vfio_ioas;
+	c->refs++;
 	return 0;
+}
+
+/*
+ * The device's last fd closed: unbind from the iommufd. Its reserved regions
+ * go; the last device of an automatic domain takes the domain with it, and
+ * with it every pin the domain held.
+ */
+void compat_device_close(struct vfsim *s, unsigned g, unsigned d)
+{
+	struct vfsim_group *gr = &s->groups[g];
+	struct vfsim_container *c = gr->bound[d];
+	struct compat_ctx *cx;
+	struct ioas *io;
+
+	if (!c)
+		return;
+	cx = c->cx;
+	io = &cx->ioas[gr->bound_ioas[d]];
+	if (io->used && gr->type == GROUP_EMULATED) {
+		iopt_remove_access(io);
+	} else if (io->used) {
+		iopt_unreserve(io, OWNER_DEV(g, d));
+		if (--io->hwpt_users == 0) {
+			compat_id_free(cx, io->hwpt_id);
+			io->hwpt_id = 0;
+			iopt_remove_domain(s, io, 1);
+		}
+	}
+	compat_id_free(cx, gr->obj_id[d]);
+	gr->obj_id[d] = 0;
+	gr->bound[d] = NULL;
+	container_put(s, c);
 }
 
 static long check_extension(struct compat_ctx *cx, unsigned long type)
@@ -204,128 +276,15 @@ static long unmap_dma(struct vfsim *s, struct compat_ctx *cx, void *arg)
 	return rc;
 }
 
-/* One hole of the reserved regions, as interval_tree_for_each_span() finds it. */
-static void put_range(struct vfio_iommu_type1_info_cap_iova_range *cap, uint8_t *dst,
-		      size_t avail, uint64_t start, uint64_t end)
-{
-	struct vfio_iova_range r = { start, end };
-	size_t at = sizeof(*cap) + cap->nr_iovas * sizeof(r);
-
-	if (avail >= at + sizeof(r))
-		memcpy(dst + at, &r, sizeof(r));
-	cap->nr_iovas++;
-}
-
-/* iommufd_fill_cap_iova(): the holes between reserved regions. */
-static size_t fill_cap_iova(const struct ioas *io, uint8_t *dst, size_t avail)
-{
-	struct vfio_iommu_type1_info_cap_iova_range cap = {
-		.header = { .id = VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, .version = 1 },
-	};
-	struct iopt_resv sorted[VFSIM_MAX_RESV];
-	unsigned n = io->n_resv;
-	uint64_t at = 0;
-	bool to_top = false;	/* a reserved region reaches 2^64 - 1 */
-
-	memcpy(sorted, io->resv, n * sizeof(*sorted));
-	for (unsigned i = 1; i < n; i++) {
-		for (unsigned j = i; j && sorted[j].start < sorted[j - 1].start; j--) {
-			struct iopt_resv t = sorted[j];
-
-			sorted[j] = sorted[j - 1];
-			sorted[j - 1] = t;
-		}
-	}
-	for (unsigned i = 0; i < n && !to_top; i++) {
-		if (sorted[i].start > at)
-			put_range(&cap, dst, avail, at, sorted[i].start - 1);
-		if (sorted[i].last == UINT64_MAX)
-			to_top = true;
-		else if (sorted[i].last + 1 > at)
-			at = sorted[i].last + 1;
-	}
-	if (!to_top)
-		put_range(&cap, dst, avail, at, UINT64_MAX);
-	if (avail >= sizeof(cap) + cap.nr_iovas * sizeof(struct vfio_iova_range))
-		memcpy(dst, &cap, sizeof(cap));
-	return sizeof(cap) + cap.nr_iovas * sizeof(struct vfio_iova_range);
-}
-
-static size_t fill_cap_dma_avail(uint8_t *dst, size_t avail)
-{
-	struct vfio_iommu_type1_info_dma_avail cap = {
-		.header = { .id = VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL, .version = 1 },
-		.avail = UINT32_MAX,	/* no entry limit; iommufd says U32_MAX */
-	};
-
-	if (avail >= sizeof(cap))
-		memcpy(dst, &cap, sizeof(cap));
-	return sizeof(cap);
-}
-
-long compat_get_info(struct vfsim *s, struct compat_ctx *cx, void *arg)
-{
-	struct vfio_iommu_type1_info info;
-	size_t minsz = offsetof(struct vfio_iommu_type1_info, iova_pgsizes) +
-		       sizeof(info.iova_pgsizes);
-	uint8_t *base = arg;
-	size_t total = sizeof(info), last_cap = 0;
-	struct ioas *io;
-
-	(void)s;
-	memset(&info, 0, sizeof(info));
-	if (arg_in(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-	minsz = info.argsz < sizeof(info) ? info.argsz : sizeof(info);
-	io = compat_ioas(cx);
-	if (!io)
-		return -ENODEV;
-	info.flags = VFIO_IOMMU_INFO_PGSIZES;
-	info.iova_pgsizes = iopt_pagesizes(io);
-	info.cap_offset = 0;
-	/* caps are written as far as argsz reaches, linked as they go */
-	for (int i = 0; i < 2; i++) {
-		size_t avail = info.argsz > total ? info.argsz - total : 0;
-		size_t size = i == 0 ? fill_cap_dma_avail(base + total, avail) :
-				       fill_cap_iova(io, base + total, avail);
-
-		size = (size + 7) & ~(size_t)7;
-		if (last_cap && info.argsz >= total) {
-			uint32_t next = (uint32_t)total;
-
-			memcpy(base + last_cap + offsetof(struct vfio_info_cap_header, next),
-			       &next, sizeof(next));
-		}
-		last_cap = total;
-		total += size;
-	}
-	if (info.argsz >= total)
-		info.cap_offset = sizeof(info);
-	info.argsz = (uint32_t)total;
-	info.flags |= VFIO_IOMMU_INFO_CAPS;
-	memcpy(arg, &info, minsz);
-	return 0;
-}
-
 /* IOMMU_VFIO_IOAS through the iommufd ucmd path (size checks of iommufd_fops_ioctl). */
 static long vfio_ioas(struct compat_ctx *cx, void *arg)
 {
 	struct iommu_vfio_ioas cmd;
-	uint32_t usize;
 	struct ioas *io;
+	int ret = ucmd_in(&cmd, arg, sizeof(cmd), sizeof(cmd));
 
-	if (arg_in(&usize, arg, sizeof(usize)))
-		return -EFAULT;
-	if (usize < sizeof(cmd))
-		return -EINVAL;
-	/* copy_struct_from_user(): bytes past what we know must be zero */
-	for (size_t i = sizeof(cmd); i < usize && i < 4096; i++)
-		if (((uint8_t *)arg)[i])
-			return -E2BIG;
-	if (arg_in(&cmd, arg, sizeof(cmd)))
-		return -EFAULT;
+	if (ret)
+		return ret;
 	if (cmd.__reserved)
 		return -EOPNOTSUPP;
 	switch (cmd.op) {
@@ -368,6 +327,11 @@ long compat_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, voi
 		return unmap_dma(s, cx, arg);
 	case IOMMU_VFIO_IOAS:
 		return vfio_ioas(cx, arg);
+	case IOMMU_IOAS_ALLOC:
+	case IOMMU_IOAS_MAP:
+	case IOMMU_IOAS_UNMAP:
+	case IOMMU_DESTROY:
+		return iommufd_native_ioctl(s, cx, req, arg);
 	}
 	/* DIRTY_PAGES and the rest: -ENOIOCTLCMD, which the fops turn into ENOTTY */
 	return -ENOTTY;

@@ -25,6 +25,8 @@ static long group_status(struct vfsim_group *gr, void *arg)
 	if (st.argsz < minsz)
 		return -EINVAL;
 	st.flags = 0;
+	if (gr->gone)
+		return -ENODEV;
 	/*
 	 * An iommufd claims DMA ownership at device open, not at SET_CONTAINER:
 	 * a group with an open device and no container is not viable.
@@ -51,6 +53,8 @@ static long group_set_container(struct vfsim *s, unsigned g, void *arg)
 		return err;
 	if (group_has_iommu(gr))
 		return -EINVAL;
+	if (gr->gone)
+		return -ENODEV;
 	if (!c)
 		return err;
 	if (c->pers == VFSIM_TYPE1) {
@@ -117,7 +121,7 @@ static int device_first_open(struct vfsim *s, unsigned g, unsigned d)
 		gr->container_users++;
 		return 0;
 	}
-	return compat_device_open(s, c->cx, g, d);
+	return compat_device_open(s, c, g, d);
 }
 
 static long group_get_device_fd(struct vfsim *s, unsigned g, const char *name, int *new_dev)
@@ -130,7 +134,7 @@ static long group_get_device_fd(struct vfsim *s, unsigned g, const char *name, i
 	if ((uintptr_t)name < 4096)
 		return -EFAULT;		/* strndup_user() */
 	for (d = 0; d < gr->n_devs; d++) {
-		if (!strncmp(gr->devs[d].name, name, 4096)) {
+		if (!gr->devs[d].unbound && !strncmp(gr->devs[d].name, name, 4096)) {
 			dev = &gr->devs[d];
 			break;
 		}
@@ -166,6 +170,7 @@ int device_close(struct vfsim *s, unsigned g, unsigned d)
 		return 0;
 	if (gr->container && gr->container->pers == VFSIM_TYPE1 && gr->container_users > 1)
 		gr->container_users--;
+	compat_device_close(s, g, d);
 	return 0;
 }
 

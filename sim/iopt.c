@@ -19,6 +19,9 @@ void iopt_init(struct ioas *io, uint32_t id)
 	io->used = true;
 	io->id = id;
 	itree_init(&io->areas);
+	u64map_init(&io->by_iova);
+	pool_init(&io->area_pool, sizeof(struct iopt_area));
+	pool_init(&io->pages_pool, sizeof(struct iopt_pages));
 	io->iova_alignment = 1;
 }
 
@@ -102,6 +105,8 @@ static int area_fill(struct vfsim *s, struct ioas *io, struct iopt_area *a)
 	struct pin_result r;
 	int ret;
 
+	if (s->procs[pg->proc].dead)
+		return -EFAULT;		/* the source mm is gone: nothing to pin from */
 	r = vfsim_pin_walk(s, pg->proc, pg->uptr + first * s->p.page_size, last - first + 1,
 			   pg->writable, false);
 	if (r.err)
@@ -132,9 +137,10 @@ static void area_free(struct vfsim *s, struct ioas *io, struct iopt_area *a)
 {
 	area_unfill(s, io, a);
 	itree_remove(&io->areas, &a->node);
+	u64map_del(&io->by_iova, a->node.first);
 	if (--a->pages->refs == 0)
-		free(a->pages);
-	free(a);
+		pool_put(&io->pages_pool, a->pages);
+	pool_put(&io->area_pool, a);
 }
 
 void iopt_destroy(struct vfsim *s, struct ioas *io)
@@ -143,6 +149,9 @@ void iopt_destroy(struct vfsim *s, struct ioas *io)
 
 	while ((n = itree_min(&io->areas)))
 		area_free(s, io, container_of(n, struct iopt_area, node));
+	u64map_free(&io->by_iova);
+	pool_destroy(&io->area_pool);
+	pool_destroy(&io->pages_pool);
 	io->used = false;
 }
 
@@ -181,11 +190,13 @@ int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr
 	/* iopt_insert_area(): the offset into the first page must be aligned too */
 	if ((uptr % pgsz) & (align - 1))
 		return -EINVAL;
-	pg = calloc(1, sizeof(*pg));
-	a = calloc(1, sizeof(*a));
+	pg = pool_get(&io->pages_pool);
+	a = pool_get(&io->area_pool);
 	if (!pg || !a) {
-		free(pg);
-		free(a);
+		if (pg)
+			pool_put(&io->pages_pool, pg);
+		if (a)
+			pool_put(&io->area_pool, a);
 		return -ENOMEM;
 	}
 	pg->uptr = uptr & ~(pgsz - 1);
@@ -200,7 +211,12 @@ int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr
 	a->prot = prot;
 	a->node.first = iova;
 	a->node.last = last;
-	itree_insert(&io->areas, &a->node);
+	if (!u64map_put(&io->by_iova, iova, a)) {
+		pool_put(&io->pages_pool, pg);
+		pool_put(&io->area_pool, a);
+		return -ENOMEM;
+	}
+	itree_insert_unchecked(&io->areas, &a->node);	/* iopt_check_iova() found it free */
 	if (io->n_domains) {
 		ret = area_fill(s, io, a);
 		if (ret) {
@@ -215,12 +231,17 @@ int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr
 int iopt_unmap_range(struct vfsim *s, struct ioas *io, uint64_t start, uint64_t last,
 		     uint64_t *unmapped)
 {
+	struct iopt_area *hit;
 	struct itree_node *n;
 	int rc = 0;		/* nothing mapped there is a success */
 
 	*unmapped = 0;
-	for (n = itree_first(&io->areas, start, last); n;) {
-		struct itree_node *next = itree_next(n, start, last);
+	/* an area starting at start is the lowest one meeting the range: no tree walk */
+	hit = u64map_get(&io->by_iova, start);
+	n = hit ? &hit->node : itree_first(&io->areas, start, last);
+	while (n) {
+		/* nothing can follow an area that reaches the end of the range */
+		struct itree_node *next = n->last >= last ? NULL : itree_next(n, start, last);
 
 		if (n->first < start || n->last > last) {
 			rc = -ENOENT;
@@ -246,11 +267,15 @@ int iopt_cut(struct ioas *io, uint64_t iova)
 	if (((iova + 1) & (align - 1)) ||
 	    ((a->start_byte + (iova + 1 - n->first)) & (align - 1)))
 		return -EINVAL;
-	rhs = calloc(1, sizeof(*rhs));
+	rhs = pool_get(&io->area_pool);
 	if (!rhs)
 		return -ENOMEM;
 	*rhs = *a;
 	rhs->node.first = iova + 1;
+	if (!u64map_put(&io->by_iova, rhs->node.first, rhs)) {
+		pool_put(&io->area_pool, rhs);
+		return -ENOMEM;
+	}
 	rhs->start_byte = a->start_byte + (iova + 1 - n->first);
 	a->pages->refs++;
 	itree_remove(&io->areas, n);
@@ -334,6 +359,36 @@ int iopt_add_domain(struct vfsim *s, struct ioas *io, int owner)
 	io->domain_cc = false;		/* emulated VT-d: no snoop control */
 	io->iova_alignment = align;
 	return 0;
+}
+
+/* iopt_calculate_iova_alignment(): what the domain and accesses still need. */
+static void recalc_alignment(struct vfsim *s, struct ioas *io)
+{
+	uint64_t align = 1;
+
+	if (io->n_domains && min_pgsize(io->domain_pgsizes) > align)
+		align = min_pgsize(io->domain_pgsizes);
+	if (io->n_access && s->p.page_size > align)
+		align = s->p.page_size;
+	io->iova_alignment = align;
+}
+
+/* iopt_table_remove_domain(): the pins the domain held go back. */
+void iopt_remove_domain(struct vfsim *s, struct ioas *io, int owner)
+{
+	struct itree_node *n;
+
+	for (n = itree_min(&io->areas); n; n = itree_next(n, 0, UINT64_MAX))
+		area_unfill(s, io, container_of(n, struct iopt_area, node));
+	iopt_unreserve(io, owner);
+	io->n_domains = 0;
+	recalc_alignment(s, io);
+}
+
+void iopt_remove_access(struct ioas *io)
+{
+	if (io->n_access && --io->n_access == 0 && !io->n_domains)
+		io->iova_alignment = 1;
 }
 
 /* iopt_add_access(): an emulated device (mdev) wants PAGE_SIZE alignment. */

@@ -6,19 +6,20 @@
 set -uo pipefail
 
 export CK_FORK="${CK_FORK:-yes}"
+re='^[0-9]+%: Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+)$'
 passed=0
 failed=0
 for bin in "$@"; do
 	out=$("$bin" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
-	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+$' | tail -1)
+	line=$(printf '%s\n' "$out" | grep -E "$re" | tail -1)
 	if [ -z "$line" ]; then
 		echo "sim-unit: ${bin##*/} exited $rc without a summary" >&2
 		failed=$((failed + 1))
 		continue
 	fi
-	read -r c f e < <(printf '%s\n' "$line" | sed -E 's/^[0-9]+%: Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+)$/\1 \2 \3/')
+	read -r c f e < <(printf '%s\n' "$line" | sed -E "s/$re/\\1 \\2 \\3/")
 	passed=$((passed + c - f - e))
 	failed=$((failed + f + e))
 done

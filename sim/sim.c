@@ -75,6 +75,11 @@ struct vfsim *vfsim_new(enum vfsim_topo t, const struct vfsim_params *p)
 		s->p = *p;
 	else
 		vfsim_params_default(&s->p);
+	/* only the 6.12 behaviour is modelled so far */
+	if (s->p.profile && strcmp(s->p.profile, "6.12")) {
+		free(s);
+		return NULL;
+	}
 	if (!s->p.page_size || (s->p.page_size & (s->p.page_size - 1)) ||
 	    !s->p.iommu_pgsizes || s->p.aperture_bits < 12 || s->p.aperture_bits > 64) {
 		free(s);
@@ -161,7 +166,7 @@ int vfsim_proc_new(struct vfsim *s, uint32_t uid)
 
 int vfsim_proc_use(struct vfsim *s, int proc)
 {
-	if (proc < 0 || proc >= VFSIM_MAX_PROCS || !s->procs[proc].used)
+	if (proc < 0 || proc >= VFSIM_MAX_PROCS || !s->procs[proc].used || s->procs[proc].dead)
 		return -EINVAL;
 	s->cur = proc;
 	return 0;
@@ -264,8 +269,16 @@ int vfsim_open_group(struct vfsim *s, unsigned g)
 {
 	int h;
 
-	if (g >= s->n_groups)
-		return -ENOENT;
+	if (g >= s->n_groups || s->groups[g].gone)
+		return -ENOENT;		/* no /dev/vfio node */
+	if (s->groups[g].type == GROUP_NOIOMMU && !cur_proc(s)->cap_sys_rawio)
+		return -EPERM;
+	/* one open file per group; open devices keep the old one alive */
+	if (s->groups[g].dev_opens)
+		return -EBUSY;
+	for (int i = 0; i < VFSIM_MAX_HANDLES; i++)
+		if (s->handles[i].kind == H_GROUP && s->handles[i].group == g)
+			return -EBUSY;
 	h = handle_alloc(s, H_GROUP);
 	if (h < 0)
 		return h;
@@ -310,8 +323,9 @@ struct vfsim_container *vfsim_handle_container(struct vfsim *s, int handle, int 
 {
 	struct vfsim_handle *h = handle_get(s, handle);
 
+	/* 0..2 are the process's stdio: open files, but no container */
 	if (!h) {
-		*err = -EBADF;
+		*err = handle >= 0 && handle < VFSIM_HANDLE_BASE ? -EBADFD : -EBADF;
 		return NULL;
 	}
 	if (h->kind != H_CONTAINER) {
@@ -327,8 +341,11 @@ long vfsim_ioctl(struct vfsim *s, int handle, unsigned long req, void *arg)
 	long ret;
 	int dev = -1;
 
-	if (!s || !(h = handle_get(s, handle)))
+	if (!s)
 		return -EBADF;
+	h = handle_get(s, handle);
+	if (!h)		/* stdio takes no VFIO ioctl; anything else is no fd at all */
+		return handle >= 0 && handle < VFSIM_HANDLE_BASE ? -ENOTTY : -EBADF;
 	switch (h->kind) {
 	case H_CONTAINER:
 		if (h->c->pers == VFSIM_COMPAT)

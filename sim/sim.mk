@@ -9,6 +9,7 @@
 
 SIM_TEST_BIN	:= $(filter $(BUILD)/tests/check_sim_%,$(TEST_BIN))
 SIM_BENCH	:= $(BUILD)/sim-bench/vfsim_bench
+SIM_LIBBENCH	:= $(BUILD)/sim-bench/vfsim_libbench
 SIM_COV_DIR	:= $(BUILD)/cov-sim
 SIM_ASAN_DIR	:= $(BUILD)/asan-sim
 SIM_COV_MIN	?= 90
@@ -23,8 +24,13 @@ $(SIM_BENCH): sim/bench/vfsim_bench.c $(SIM_SRC) $(HEADERS) $(UAPI_STAMP)
 	@echo "  CC      $@"
 	@$(CC) -O2 -g $(VF_CFLAGS) -o $@ sim/bench/vfsim_bench.c $(SIM_SRC)
 
-bench: $(SIM_BENCH) $(VFCONFORM)
-	@SIM_BENCH=$(SIM_BENCH) VFCONFORM=$(VFCONFORM) bash sim/bench.sh
+$(SIM_LIBBENCH): sim/bench/vfsim_libbench.c $(HOST_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) $(VF_CFLAGS) -o $@ $< $(HOST_LIB_OBJ) $(HOST_LIBS)
+
+bench: $(SIM_BENCH) $(SIM_LIBBENCH) $(VFCONFORM)
+	@SIM_BENCH=$(SIM_BENCH) SIM_LIBBENCH=$(SIM_LIBBENCH) VFCONFORM=$(VFCONFORM) bash sim/bench.sh
 
 # Instrumented variants of the runner and the sim tests, built beside the normal ones.
 # A case runs in a forked child that leaves with _exit(), which skips gcov's dump:

@@ -26,6 +26,8 @@ struct t1_iommu *t1_open(struct vfsim *s, unsigned long type, int *err)
 	t->nesting = type == VFIO_TYPE1_NESTING_IOMMU;
 	t->v2 = type != VFIO_TYPE1_IOMMU;
 	itree_init(&t->dmas);
+	u64map_init(&t->by_iova);
+	pool_init(&t->dma_pool, sizeof(struct t1_dma));
 	t->dma_avail = s->p.dma_entry_limit;
 	t->pgsize_bitmap = ~(s->p.page_size - 1);
 	return t;
@@ -39,6 +41,8 @@ void t1_release(struct vfsim *s, struct t1_iommu *t)
 		return;
 	while ((n = itree_min(&t->dmas)))
 		t1_remove_dma(s, t, container_of(n, struct t1_dma, node));
+	u64map_free(&t->by_iova);
+	pool_destroy(&t->dma_pool);
 	free(t);
 }
 
@@ -158,6 +162,8 @@ static bool aper_conflict(struct vfsim *s, struct t1_iommu *t)
 /* vfio_iommu_replay(): pin and map what was only recorded so far. */
 static int replay(struct vfsim *s, struct t1_iommu *t)
 {
+	uint64_t ap_last = s->p.aperture_bits == 64 ? UINT64_MAX :
+			   (1ull << s->p.aperture_bits) - 1;
 	struct itree_node *n;
 	int ret = 0;
 
@@ -169,6 +175,12 @@ static int replay(struct vfsim *s, struct t1_iommu *t)
 		ret = t1_pin_dma(s, t, d);
 		if (ret)
 			break;
+		/* VT-d's map refuses what lies past its address width */
+		if (d->node.last > ap_last) {
+			t1_unpin_dma(s, d);
+			ret = -EFAULT;
+			break;
+		}
 	}
 	if (ret) {
 		/* unwind: what this replay pinned goes back */
@@ -245,7 +257,16 @@ void t1_detach_group(struct vfsim *s, struct t1_iommu *t, unsigned g)
 		}
 	}
 	t->pgsize_bitmap = ~(s->p.page_size - 1);
-	t->n_iova = 0;
+	/*
+	 * With no domain left, vfio_iommu_aper_expand() and
+	 * vfio_iommu_resv_refresh() rebuild the list as the whole space:
+	 * one range [0, 2^64 - 1], still reported in IOVA_RANGE (unlike a
+	 * container that never had a domain, whose list is empty).
+	 */
+	if (t->n_iova) {
+		t->iova[0] = (struct t1_range){ 0, UINT64_MAX };
+		t->n_iova = 1;
+	}
 }
 
 long t1_ioctl(struct vfsim *s, struct t1_iommu *t, unsigned long req, void *arg)

@@ -10,26 +10,29 @@
 
 /*
  * vfio_pin_map_dma() / the pinning half of replay: pages are pinned in order,
- * each one charged to the mapping task's locked_vm unless it is a PFNMAP
- * page; without CAP_IPC_LOCK the charge may not pass RLIMIT_MEMLOCK. The
- * first page that fails decides: ENOMEM at the limit, EFAULT where nothing
- * can be pinned.
+ * each one charged unless it is a PFNMAP page; without CAP_IPC_LOCK the
+ * charge may not pass RLIMIT_MEMLOCK. The first page that fails decides:
+ * ENOMEM at the limit, EFAULT where nothing can be pinned. As in
+ * vfio_pin_pages_remote(), the pages are looked up in the *calling*
+ * process and its locked_vm meets the limit, while the charge goes to the
+ * mapping's own mm: the same process for MAP_DMA, maybe another for a
+ * replay started by a later GROUP_SET_CONTAINER.
  */
 int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 {
-	struct vfsim_proc *p = &s->procs[d->proc];
+	struct vfsim_proc *cur = cur_proc(s);
 	uint64_t npages = d->size / s->p.page_size;
 	uint64_t limit = vfsim_rlimit_pages(s, s->cur);
-	struct pin_result r = vfsim_pin_walk(s, d->proc, d->vaddr, npages,
+	struct pin_result r = vfsim_pin_walk(s, s->cur, d->vaddr, npages,
 					     d->prot & VFIO_DMA_MAP_FLAG_WRITE, true);
 
 	(void)t;
 	/* counted pages all come before the bad one, so the limit is hit first */
-	if (!d->lock_cap && p->locked_vm + r.counted > limit)
+	if (!d->lock_cap && cur->locked_vm + r.counted > limit)
 		return -ENOMEM;
 	if (r.err)
 		return -r.err;
-	p->locked_vm += r.counted;
+	s->procs[d->proc].locked_vm += r.counted;
 	d->locked = r.counted;
 	return 0;
 }
@@ -46,8 +49,30 @@ void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 	if (d->vaddr_invalid)
 		t->vaddr_invalid_count--;
 	itree_remove(&t->dmas, &d->node);
+	u64map_del(&t->by_iova, d->node.first);
 	t->dma_avail++;
-	free(d);
+	pool_put(&t->dma_pool, d);
+}
+
+/*
+ * vfio_change_dma_owner(): a VADDR update from another process (QEMU's live
+ * update execs a new one) moves the mapping's locked pages to the caller's
+ * mm, under the caller's RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK.
+ */
+static int change_owner(struct vfsim *s, struct t1_dma *d)
+{
+	struct vfsim_proc *cur = cur_proc(s);
+
+	if (d->proc == s->cur)
+		return 0;
+	if (!cur->cap_ipc_lock && cur->locked_vm + d->locked > vfsim_rlimit_pages(s, s->cur))
+		return -ENOMEM;
+	cur->locked_vm += d->locked;
+	if (!s->procs[d->proc].dead)
+		s->procs[d->proc].locked_vm -= d->locked;
+	d->proc = s->cur;
+	d->lock_cap = cur->cap_ipc_lock;
+	return 0;
 }
 
 static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_type1_dma_map *m)
@@ -72,6 +97,9 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 			return -ENOENT;
 		if (!d->vaddr_invalid || d->node.first != iova || d->size != size)
 			return -EINVAL;
+		ret = change_owner(s, d);
+		if (ret)
+			return ret;
 		d->vaddr = vaddr;
 		d->vaddr_invalid = false;
 		t->vaddr_invalid_count--;
@@ -83,7 +111,7 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 		return -ENOSPC;
 	if (!t1_iova_valid(t, iova, iova + size - 1))
 		return -EINVAL;
-	d = calloc(1, sizeof(*d));
+	d = pool_get(&t->dma_pool);
 	if (!d)
 		return -ENOMEM;
 	d->node.first = iova;
@@ -93,6 +121,10 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 	d->prot = prot;
 	d->proc = s->cur;
 	d->lock_cap = cur_proc(s)->cap_ipc_lock;
+	if (!u64map_put(&t->by_iova, iova, d)) {
+		pool_put(&t->dma_pool, d);
+		return -ENOMEM;
+	}
 	itree_insert_unchecked(&t->dmas, &d->node);	/* t1_find_dma() said it is free */
 	t->dma_avail--;
 	/* without an IOMMU domain (mdev only) nothing is pinned until a device asks */
@@ -202,7 +234,16 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 	if ((u->flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) &&
 	    (!t->dirty_tracking || bitmap->pgsize != pgsize))
 		goto out;
-	n = first_n = first_node(t, iova, size);
+	/*
+	 * Unmapping exactly one mapping is what a big container mostly does:
+	 * find it by its start instead of walking the tree. It is the lowest
+	 * mapping ending after iova, i.e. what first_node() would return.
+	 */
+	d = all ? NULL : u64map_get(&t->by_iova, iova);
+	if (d && d->size == size && iova + size > iova)
+		n = first_n = &d->node;
+	else
+		n = first_n = first_node(t, iova, size);
 	/* v2: no unmap may bisect a mapping */
 	if (t->v2 && !all) {
 		d = n ? container_of(n, struct t1_dma, node) : NULL;
@@ -251,7 +292,8 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 				break;
 		}
 		unmapped += d->size;
-		n = itree_next(n, 0, UINT64_MAX);
+		/* a mapping reaching the range's end is the last one in it */
+		n = n->last >= iova + size - 1 ? NULL : itree_next(n, 0, UINT64_MAX);
 		t1_remove_dma(s, t, d);
 	}
 out:

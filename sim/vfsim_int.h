@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include "vfsim.h"
 #include "itree.h"
+#include "u64map.h"
+#include "pool.h"
 
 #define VFSIM_MAX_PROCS		8
 #define VFSIM_MAX_USERS		8
@@ -29,6 +31,7 @@ struct vfsim_mem {
 
 struct vfsim_proc {
 	bool used;
+	bool dead;			/* exited: its slot stays so old charges have an owner */
 	uint32_t uid;
 	bool cap_ipc_lock, cap_sys_rawio;
 	uint64_t memlock;		/* RLIMIT_MEMLOCK in bytes, VFSIM_UNLIMITED */
@@ -49,17 +52,20 @@ struct vfsim_container;
 struct vfsim_device {
 	const char *name;
 	unsigned open_count;
+	bool unbound;			/* not on its vfio driver: no vfio_device */
 };
 
 struct vfsim_group {
 	enum vfsim_group_type type;
+	bool gone;				/* every device unbound: no iommu_group */
 	struct vfsim_device devs[VFSIM_MAX_DEVS];
 	unsigned n_devs;
 	struct vfsim_container *container;	/* type1 container or iommufd, NULL */
 	unsigned container_users;		/* type1: 1 + open devices */
 	unsigned dev_opens;			/* open device fds of this group */
-	bool hwpt;				/* compat: attached to an IOMMU domain */
-	bool access;				/* compat: emulated access attached */
+	uint32_t obj_id[VFSIM_MAX_DEVS];	/* compat: iommufd device/access object ids */
+	struct vfsim_container *bound[VFSIM_MAX_DEVS];	/* compat: the iommufd a device is bound to */
+	int bound_ioas[VFSIM_MAX_DEVS];		/* ... and the IOAS it attached to */
 };
 
 /* ---- type1 ---- */
@@ -83,6 +89,8 @@ struct t1_iommu {
 	bool v2, nesting;
 	uint64_t pgsize_bitmap;
 	struct itree dmas;
+	struct u64map by_iova;		/* the same mappings by start IOVA */
+	struct pool dma_pool;		/* struct t1_dma */
 	uint32_t dma_avail;
 	unsigned vaddr_invalid_count;
 	bool dirty_tracking;
@@ -124,12 +132,16 @@ struct ioas {
 	bool used;
 	uint32_t id;
 	struct itree areas;
+	struct u64map by_iova;		/* the same areas by start IOVA */
+	struct pool area_pool, pages_pool;
 	struct iopt_resv resv[VFSIM_MAX_RESV];
 	unsigned n_resv;
 	unsigned n_domains;		/* one IOMMU domain (hwpt) per kind; 0 or 1 here */
 	uint64_t domain_pgsizes;
 	bool domain_cc;			/* enforce_cache_coherency of the domain */
 	unsigned n_access;		/* emulated accesses (mdev) */
+	uint32_t hwpt_id;		/* object id of the domain's hwpt, 0 when none */
+	unsigned hwpt_users;		/* devices attached to that domain */
 	uint64_t iova_alignment;
 	bool disable_large_pages;
 };
@@ -138,7 +150,7 @@ struct compat_ctx {
 	struct ioas ioas[VFSIM_MAX_IOAS];
 	int vfio_ioas;			/* index of the compat IOAS, -1 */
 	bool no_iommu_mode;
-	uint32_t next_id;
+	uint64_t ids;			/* object ids in use (bit n = id n), as xa_alloc hands them out */
 };
 
 struct vfsim_container {
@@ -254,7 +266,17 @@ long compat_get_info(struct vfsim *s, struct compat_ctx *cx, void *arg);
 int compat_ioas_create(struct compat_ctx *cx);
 int compat_set_no_iommu(struct compat_ctx *cx);
 struct ioas *compat_ioas(struct compat_ctx *cx);
-int compat_device_open(struct vfsim *s, struct compat_ctx *cx, unsigned g, unsigned d);
+uint32_t compat_id_alloc(struct compat_ctx *cx);
+void compat_id_free(struct compat_ctx *cx, uint32_t id);
+int compat_ioas_alloc(struct compat_ctx *cx);
+int ucmd_in(void *dst, const void *arg, size_t ksize, size_t min_size);
+long iommufd_native_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, void *arg);
+int iopt_alloc_iova(struct vfsim *s, struct ioas *io, uint64_t uptr, uint64_t length,
+		    uint64_t *iova);
+int compat_device_open(struct vfsim *s, struct vfsim_container *c, unsigned g, unsigned d);
+void compat_device_close(struct vfsim *s, unsigned g, unsigned d);
+void iopt_remove_domain(struct vfsim *s, struct ioas *io, int owner);
+void iopt_remove_access(struct ioas *io);
 
 void iopt_init(struct ioas *io, uint32_t id);
 void iopt_destroy(struct vfsim *s, struct ioas *io);

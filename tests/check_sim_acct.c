@@ -198,6 +198,77 @@ START_TEST(dma_entry_limit)
 }
 END_TEST
 
+START_TEST(fork_child_has_own_mm)
+{
+	struct rig r = rig_new(VFSIM_TOPO_VTD, VFSIM_TYPE1, 0, VFIO_TYPE1v2_IOMMU, true, NULL);
+	int child;
+
+	ck_assert_int_eq(vfsim_mem_add(r.s, VA, 1 << 20, VFSIM_MEM_ANON), 0);
+	ck_assert_int_eq(rig_map(&r, 0x10000000, 1 << 20, VA, RW), 0);
+	child = vfsim_proc_fork(r.s);
+	ck_assert_int_gt(child, 0);
+	ck_assert_int_eq(vfsim_proc_use(r.s, child), 0);
+	acct(&r, 0, 0);				/* locked_vm is the parent mm's */
+	/* the copied address space pins; the charge is the child's */
+	ck_assert_int_eq(rig_map(&r, 0x20000000, 1 << 20, VA, RW), 0);
+	acct(&r, 1024, 0);
+	ck_assert_int_eq(vfsim_proc_use(r.s, 0), 0);
+	acct(&r, 1024, 0);
+	ck_assert_int_eq(vfsim_proc_exit(r.s, child), 0);
+	ck_assert_int_eq(vfsim_proc_use(r.s, child), -EINVAL);
+	ck_assert_int_eq(vfsim_proc_exit(r.s, child), -EINVAL);
+	ck_assert_int_eq(vfsim_proc_exit(r.s, 0), -EINVAL);
+	vfsim_free(r.s);
+}
+END_TEST
+
+START_TEST(vaddr_update_moves_the_charge)
+{
+	struct rig r = rig_new(VFSIM_TOPO_VTD, VFSIM_TYPE1, 0, VFIO_TYPE1v2_IOMMU, true, NULL);
+	struct vfio_iommu_type1_dma_map upd = {
+		.argsz = sizeof(upd), .flags = VFIO_DMA_MAP_FLAG_VADDR, .vaddr = VA,
+		.iova = 0x10000000, .size = 1 << 20,
+	};
+	int child;
+
+	ck_assert_int_eq(vfsim_mem_add(r.s, VA, 1 << 20, VFSIM_MEM_ANON), 0);
+	ck_assert_int_eq(rig_map(&r, 0x10000000, 1 << 20, VA, RW), 0);
+	ck_assert_int_eq(rig_unmap(&r, 0x10000000, 1 << 20, VFIO_DMA_UNMAP_FLAG_VADDR, NULL), 0);
+	child = vfsim_proc_fork(r.s);
+	ck_assert_int_eq(vfsim_proc_use(r.s, child), 0);
+	vfsim_set_creds(r.s, 1000, false, false);
+	vfsim_set_memlock(r.s, 512 << 10);
+	ck_assert_int_eq(vfsim_ioctl(r.s, r.c, VFIO_IOMMU_MAP_DMA, &upd), -ENOMEM);
+	vfsim_set_memlock(r.s, 1 << 20);
+	ck_assert_int_eq(vfsim_ioctl(r.s, r.c, VFIO_IOMMU_MAP_DMA, &upd), 0);
+	acct(&r, 1024, 0);			/* the new owner carries the pages */
+	ck_assert_int_eq(vfsim_proc_use(r.s, 0), 0);
+	acct(&r, 0, 0);
+	vfsim_free(r.s);
+}
+END_TEST
+
+START_TEST(unbind_last_device)
+{
+	struct rig r = rig_new(VFSIM_TOPO_VTD, VFSIM_TYPE1, 0, VFIO_TYPE1v2_IOMMU, true, NULL);
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+	int32_t fd = r.c;
+
+	ck_assert_int_eq(vfsim_device_bind(r.s, 0, 0, false), -EBUSY);
+	ck_assert_int_eq(vfsim_close(r.s, r.dev), 0);
+	ck_assert_int_eq(vfsim_device_bind(r.s, 0, 0, false), 0);
+	ck_assert_int_eq(vfsim_ioctl(r.s, r.g, VFIO_GROUP_GET_STATUS, &st), -ENODEV);
+	ck_assert_int_eq(vfsim_ioctl(r.s, r.g, VFIO_GROUP_SET_CONTAINER, &fd), -ENODEV);
+	/* the container lost its only group, and with it the IOMMU driver */
+	ck_assert_int_eq(rig_map(&r, 0x10000000, 4096, VA, RW), -EINVAL);
+	ck_assert_int_eq(vfsim_device_bind(r.s, 0, 0, true), 0);
+	ck_assert_int_eq(vfsim_ioctl(r.s, r.g, VFIO_GROUP_GET_STATUS, &st), 0);
+	ck_assert_uint_eq(st.flags, VFIO_GROUP_FLAGS_VIABLE);
+	ck_assert_int_eq(vfsim_device_bind(r.s, 3, 0, false), -ENODEV);
+	vfsim_free(r.s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim-acct");
@@ -212,6 +283,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, compat_user_limit_across_processes);
 	tcase_add_test(tc, compat_split_unpins_pieces);
 	tcase_add_test(tc, dma_entry_limit);
+	tcase_add_test(tc, fork_child_has_own_mm);
+	tcase_add_test(tc, unbind_last_device);
+	tcase_add_test(tc, vaddr_update_moves_the_charge);
 	suite_add_tcase(s, tc);
 	return s;
 }

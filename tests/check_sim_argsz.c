@@ -218,6 +218,57 @@ START_TEST(garbage_never_crashes)
 }
 END_TEST
 
+START_TEST(api_edges)
+{
+	struct vfsim_params p;
+	struct vfsim *s;
+	uint64_t l, q;
+
+	vfsim_params_default(&p);
+	p.page_size = 3000;
+	ck_assert_ptr_null(vfsim_new(VFSIM_TOPO_VTD, &p));
+	vfsim_params_default(&p);
+	p.aperture_bits = 65;
+	ck_assert_ptr_null(vfsim_new(VFSIM_TOPO_VTD, &p));
+	ck_assert_ptr_null(vfsim_new((enum vfsim_topo)9, NULL));
+	s = vfsim_new(VFSIM_TOPO_MULTI, NULL);
+	ck_assert_str_eq(vfsim_release(), "sim-6.12");
+	ck_assert_str_eq(vfsim_device_name(s, 0, 1), "0000:01:02.0");
+	ck_assert_ptr_null(vfsim_device_name(s, 0, 2));
+	ck_assert_ptr_null(vfsim_device_name(s, 3, 0));
+	ck_assert_int_eq(vfsim_open_group(s, 3), -ENOENT);
+	{
+		int g0 = vfsim_open_group(s, 0);
+
+		ck_assert_int_ge(g0, 0);
+		ck_assert_int_eq(vfsim_open_group(s, 0), -EBUSY);	/* one open file */
+		ck_assert_int_eq(vfsim_close(s, g0), 0);
+		g0 = vfsim_open_group(s, 0);
+		ck_assert_int_ge(g0, 0);
+		ck_assert_int_eq(vfsim_close(s, g0), 0);
+	}
+	ck_assert_int_eq(vfsim_open_container(s, (enum vfsim_personality)5), -EINVAL);
+	ck_assert_int_eq(vfsim_close(s, 77), -EBADF);
+	ck_assert_int_eq(vfsim_ioctl(s, 2, VFIO_GET_API_VERSION, NULL), -ENOTTY);	/* stderr */
+	ck_assert_int_eq(vfsim_ioctl(s, -1, VFIO_GET_API_VERSION, NULL), -EBADF);
+	/* memory: page granular, no wrap, no overlap, kind known */
+	ck_assert_int_eq(vfsim_mem_add(s, VA, 0, VFSIM_MEM_ANON), -EINVAL);
+	ck_assert_int_eq(vfsim_mem_add(s, VA + 1, 4096, VFSIM_MEM_ANON), -EINVAL);
+	ck_assert_int_eq(vfsim_mem_add(s, UINT64_MAX - 4095, 8192, VFSIM_MEM_ANON), -EINVAL);
+	ck_assert_int_eq(vfsim_mem_add(s, VA, 4096, (enum vfsim_mem_kind)7), -EINVAL);
+	ck_assert_int_eq(vfsim_mem_add(s, UINT64_MAX - 4095, 4096, VFSIM_MEM_ANON), 0);
+	ck_assert_int_eq(vfsim_mem_add(s, UINT64_MAX - 4095, 4096, VFSIM_MEM_RO), -EEXIST);
+	vfsim_acct(s, &l, &q);
+	ck_assert_uint_eq(l + q, 0);
+	ck_assert_uint_eq(vfsim_user_locked(s, 4242), 0);
+	for (int i = 1; i < 8; i++)
+		ck_assert_int_ge(vfsim_proc_new(s, 1000 + i), 0);
+	ck_assert_int_eq(vfsim_proc_new(s, 1), -EAGAIN);
+	vfsim_free(s);
+	vfsim_free(NULL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim-argsz");
@@ -230,6 +281,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, dirty_bitmap_bad_pointer);
 	tcase_add_test(tc, vfio_ioas_sizes);
 	tcase_add_test(tc, garbage_never_crashes);
+	tcase_add_test(tc, api_edges);
 	suite_add_tcase(s, tc);
 	return s;
 }

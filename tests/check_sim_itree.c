@@ -6,8 +6,10 @@
  */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 #include "sim_test.h"
 #include "../sim/itree.h"
+#include "../sim/u64map.h"
 
 static struct itree_node *node(uint64_t first, uint64_t last)
 {
@@ -171,6 +173,60 @@ START_TEST(random_model)
 }
 END_TEST
 
+START_TEST(map_edges)
+{
+	struct u64map m;
+	int a, b, c;
+
+	u64map_init(&m);
+	ck_assert_ptr_null(u64map_get(&m, 0));
+	u64map_del(&m, 5);				/* empty: nothing happens */
+	ck_assert(u64map_put(&m, 0, &a));
+	ck_assert(u64map_put(&m, UINT64_MAX, &b));
+	ck_assert(u64map_put(&m, UINT64_MAX - 4095, &c));
+	ck_assert_ptr_eq(u64map_get(&m, 0), &a);
+	ck_assert_ptr_eq(u64map_get(&m, UINT64_MAX), &b);
+	ck_assert_ptr_eq(u64map_get(&m, UINT64_MAX - 4095), &c);
+	u64map_del(&m, UINT64_MAX);
+	ck_assert_ptr_null(u64map_get(&m, UINT64_MAX));
+	ck_assert_ptr_eq(u64map_get(&m, UINT64_MAX - 4095), &c);
+	u64map_del(&m, 1);				/* absent */
+	ck_assert_uint_eq(m.count, 2);
+	u64map_free(&m);
+}
+END_TEST
+
+/* Against a model, with deletes inside probe clusters. */
+START_TEST(map_random_model)
+{
+	enum { KEYS = 5000 };
+	static bool in[KEYS];
+	static int vals[KEYS];
+	struct u64map m;
+
+	srand(3);
+	memset(in, 0, sizeof(in));
+	u64map_init(&m);
+	for (int i = 0; i < 100000; i++) {
+		unsigned k = rand() % KEYS;
+		uint64_t key = (uint64_t)k << 12;
+
+		if (rand() % 3 && !in[k]) {
+			ck_assert(u64map_put(&m, key, &vals[k]));
+			in[k] = true;
+		} else if (in[k]) {
+			u64map_del(&m, key);
+			in[k] = false;
+		}
+		k = rand() % KEYS;
+		ck_assert_ptr_eq(u64map_get(&m, (uint64_t)k << 12), in[k] ? &vals[k] : NULL);
+	}
+	for (unsigned k = 0; k < KEYS; k++)
+		ck_assert_ptr_eq(u64map_get(&m, (uint64_t)k << 12), in[k] ? &vals[k] : NULL);
+	u64map_free(&m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim-itree");
@@ -183,6 +239,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, bad_ranges);
 	tcase_add_test(tc, overlap_kinds);
 	tcase_add_test(tc, random_model);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("u64map");
+	tcase_add_test(tc, map_edges);
+	tcase_add_test(tc, map_random_model);
 	suite_add_tcase(s, tc);
 	return s;
 }

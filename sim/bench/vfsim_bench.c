@@ -26,6 +26,14 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Heap in use: small chunks plus the big ones malloc mmaps (hash tables). */
+static size_t heap_bytes(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -61,7 +69,7 @@ static int run(enum vfsim_personality pers, size_t n, uint32_t *t_map, uint32_t 
 	if (dev < 0 || vfsim_mem_add(s, VA, 4096, VFSIM_MEM_ANON))
 		return -1;
 	vfsim_set_memlock(s, UINT64_MAX);
-	heap0 = mallinfo2().uordblks;
+	heap0 = heap_bytes();
 	for (size_t i = 0; i < n; i++) {
 		struct vfio_iommu_type1_dma_map m = {
 			.argsz = sizeof(m), .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
@@ -73,7 +81,7 @@ static int run(enum vfsim_personality pers, size_t n, uint32_t *t_map, uint32_t 
 			return -1;
 		t_map[i] = (uint32_t)(now_ns() - t0);
 	}
-	*bytes_per_map = (double)(mallinfo2().uordblks - heap0) / (double)n;
+	*bytes_per_map = (double)(heap_bytes() - heap0) / (double)n;
 	/* unmap in a scrambled order: the tree must not get the easy sequential case */
 	for (size_t i = 0; i < n; i++) {
 		struct vfio_iommu_type1_dma_unmap u = { .argsz = sizeof(u), .size = 4096 };

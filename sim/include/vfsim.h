@@ -67,6 +67,21 @@ const char *vfsim_device_name(const struct vfsim *s, unsigned g, unsigned index)
  */
 int vfsim_proc_new(struct vfsim *s, uint32_t uid);	/* process id or -errno */
 int vfsim_proc_use(struct vfsim *s, int proc);		/* make it current; 0 or -EINVAL */
+/*
+ * fork(): a new process with the current one's credentials, limit and a copy
+ * of its address space; locked_vm and pinned_vm start at 0 (they belong to
+ * the mm). Returns its id or -errno. vfsim_proc_exit() ends one: its mm goes
+ * away, mappings it made keep their pins (the kernel holds them).
+ */
+int vfsim_proc_fork(struct vfsim *s);
+int vfsim_proc_exit(struct vfsim *s, int proc);
+/*
+ * Unbind (bind = false) or bind device index of group g from/to its vfio
+ * driver. An open device cannot be unbound (the kernel would wait): -EBUSY.
+ * When the last device of a group goes, the group loses its IOMMU group:
+ * its container is released and its ioctls answer ENODEV.
+ */
+int vfsim_device_bind(struct vfsim *s, unsigned g, unsigned index, bool bind);
 /* Credentials of the current process. memlock is bytes, UINT64_MAX for unlimited. */
 void vfsim_set_creds(struct vfsim *s, uint32_t uid, bool cap_ipc_lock, bool cap_sys_rawio);
 void vfsim_set_memlock(struct vfsim *s, uint64_t memlock);
@@ -79,6 +94,7 @@ uint64_t vfsim_user_locked(const struct vfsim *s, uint32_t uid);
 
 /* Handles: small positive integers, like fds. Negative returns are -errno. */
 int vfsim_open_container(struct vfsim *s, enum vfsim_personality pers);
+/* A group node: one open file at a time (EBUSY), no-IOMMU needs CAP_SYS_RAWIO. */
 int vfsim_open_group(struct vfsim *s, unsigned g);
 int vfsim_close(struct vfsim *s, int handle);
 /*

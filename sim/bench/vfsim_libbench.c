@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * make bench, part 2: the whole case library on a sim backend in one
+ * process: every case runs exactly as the runner's child would run it
+ * (vf_run_case_child(), JSON lines written to /dev/null) but without the
+ * fork, the pipe and the parent's parsing, so the time is the sim's and the
+ * step marshalling's. Usage: vfsim_libbench BACKEND [CASES-DIR] [ROUNDS]
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include "backend.h"
+#include "case.h"
+#include "runner.h"
+
+int main(int argc, char **argv)
+{
+	const struct vf_backend_ops *be = argc > 1 ? vf_backend_find(argv[1]) : NULL;
+	char *paths[1] = { argc > 2 ? argv[2] : "cases" };
+	int rounds = argc > 3 ? atoi(argv[3]) : 5;
+	struct vf_library lib = { 0 };
+	struct timespec t0, t1;
+	double best = 1e9;
+
+	if (!be || rounds < 1 || vf_library_load(&lib, paths, 1)) {
+		fprintf(stderr, "usage: vfsim_libbench sim-type1|sim-compat [CASES] [ROUNDS]\n");
+		return 2;
+	}
+	for (int r = 0; r < rounds; r++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (unsigned i = 0; i < lib.n; i++) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			if (fd < 0 || vf_run_case_child(be, lib.cases[i], fd))
+				return 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+
+		if (s < best)
+			best = s;
+	}
+	printf("%s %u %.6f\n", be->name, lib.n, best);
+	vf_library_free(&lib);
+	return 0;
+}
