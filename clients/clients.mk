@@ -10,7 +10,7 @@ KMAKE_DPDK	= $(MAKE) -C $(KSRC) O=$(abspath $(KOBJ_DPDK))
 CRUN		?= $(BUILD)/clients-run
 TRACE_SO	:= $(BUILD)/trace/vfconform-trace.so
 
-.PHONY: kernel-dpdk trace clients
+.PHONY: kernel-dpdk trace clients clients-short clients-cases
 
 # The variant shares the unpacked source (and its gcov Makefile lines) with build/kernel;
 # only the configuration differs, so kbuild keeps the two object trees apart.
@@ -49,3 +49,18 @@ $(TRACE_SO): $(TRACE_SRC) harness/names.h $(UAPI_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"
 	@$(CC) -O2 -g -fPIC -shared -fvisibility=default $(VF_CFLAGS) -o $@ $(TRACE_SRC) -ldl
+
+# Every scenario on both backends, the derived cases and the summary ($(CRUN)/summary.md).
+clients: kernel-dpdk trace $(VFCONFORM)
+	CRUN=$(CRUN) KOBJ_DPDK=$(KOBJ_DPDK) TRACE_SO=$(TRACE_SO) VFCONFORM=$(VFCONFORM) \
+		bash clients/run-clients.sh
+
+# CI: one backend pair, a few seconds of forwarding (tests/check.d/50-clients.sh).
+clients-short: kernel-dpdk trace $(VFCONFORM)
+	CRUN=$(CRUN) KOBJ_DPDK=$(KOBJ_DPDK) TRACE_SO=$(TRACE_SO) VFCONFORM=$(VFCONFORM) \
+		bash clients/run-clients.sh --short
+
+# Commit the cases derived from the last full run into the library (review the diff).
+clients-cases:
+	@mkdir -p cases/clients
+	cp $(CRUN)/cases/*.case cases/clients/

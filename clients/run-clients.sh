@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make clients: every DPDK testpmd scenario on both kernel backends in one boot of the dpdk
+# kernel variant (clients/run-dpdk.sh), the cases derived from the type1 traces, and a
+# summary: per scenario, did it work on each backend, and where the backends' ioctl
+# sequences differ.
+#
+# usage: run-clients.sh [--short]
+#   --short  CI: one backend pair (fwd, hugepages, IOVA as VA), FWD_SECONDS default 3
+#
+# Environment: as run-dpdk.sh (CRUN, KOBJ_DPDK, TRACE_SO, DPDK_NIC, FWD_SECONDS);
+# VFCONFORM, the host runner (build/vfconform).
+#
+# Output: $CRUN/summary.json, $CRUN/summary.md, $CRUN/cases/*.case. The last line is
+# "clients: N passed, N failed" (one check per run); exit 1 if any run failed.
+
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+CRUN=${CRUN:-build/clients-run}
+VFCONFORM=${VFCONFORM:-build/vfconform}
+export CRUN
+
+SCENARIOS=(fwd:huge:va fwd:huge:pa fwd:nohuge:va fwd:nohuge:pa reattach:huge:va)
+if [ "${1:-}" = --short ]; then
+	SCENARIOS=(fwd:huge:va)
+	export FWD_SECONDS=${FWD_SECONDS:-3}
+elif [ $# -gt 0 ]; then
+	echo "usage: run-clients.sh [--short]" >&2
+	exit 2
+fi
+
+runs=()
+for s in "${SCENARIOS[@]}"; do
+	runs+=("type1:$s" "compat:$s")
+done
+
+rm -rf "$CRUN"
+mkdir -p "$CRUN/cases"
+t0=$SECONDS
+boot=0
+bash clients/run-dpdk.sh "${runs[@]}" || boot=1
+boot_s=$((SECONDS - t0))
+
+# The container and group part of a trace, as comparable records: no fds, no addresses.
+seq_of() {
+	jq -c 'select(.format == null and .obj != "device" and .op != "open" and
+		.op != "close") | [.obj, .op, .ret, .errno, (.args.ext // .args.type // "")]' \
+		"$1" 2>/dev/null || true
+}
+
+passed=0
+failed=0
+entries=()
+for s in "${SCENARIOS[@]}"; do
+	dt=$CRUN/type1-${s//:/-}
+	dc=$CRUN/compat-${s//:/-}
+	for d in "$dt" "$dc"; do
+		if [ "$(jq -r .ok "$d/result.json" 2>/dev/null)" = true ]; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+		fi
+	done
+	# Where the two backends' ioctl sequences part: index and both records.
+	diff=$(jq -n --slurpfile a <(seq_of "$dt/trace.jsonl") \
+		--slurpfile b <(seq_of "$dc/trace.jsonl") '
+		[range(0; [($a | length), ($b | length)] | max) as $i |
+			select($a[$i] != $b[$i]) | {i: $i, type1: $a[$i], compat: $b[$i]}] |
+		{differing: length, first: .[:5]}')
+	name=clients.dpdk.${s//:/.}
+	if [ -s "$dt/trace.jsonl" ]; then
+		"$VFCONFORM" trace2case --name "$name" \
+			--about "DPDK 22.11 testpmd ${s//:/ }: its container ioctls as traced on type1" \
+			--out "$CRUN/cases/dpdk-${s//:/-}.case" "$dt/trace.jsonl" ||
+			echo "clients: trace2case failed for $s" >&2
+	fi
+	entries+=("$(jq -n --arg s "$s" --arg case "$name" --argjson diff "$diff" \
+		--slurpfile t <(cat "$dt/result.json") --slurpfile c <(cat "$dc/result.json") '
+		def brief: {ok, init_ok, exit_code, forwarded, dropped, phases, seconds,
+			errors, ioctls: (.ioctls | if . then {total, failed} else null end)};
+		{scenario: $s, case: $case, type1: ($t[0] | brief), compat: ($c[0] | brief),
+		 ioctl_sequence_diff: $diff}')")
+done
+
+printf '%s\n' "${entries[@]}" | jq -s --argjson boot "$boot_s" --arg nic "${DPDK_NIC:-e1000e}" \
+	'{client: "dpdk-testpmd 22.11 (Debian 12)", nic: $nic, boot_seconds: $boot,
+	  scenarios: .}' > "$CRUN/summary.json"
+
+{
+	echo "## Real clients: DPDK testpmd"
+	echo
+	echo "Debian 12 dpdk-testpmd 22.11, two ${DPDK_NIC:-e1000e} NICs on a QEMU hub behind VT-d,"
+	echo "kernel 6.12 (dpdk variant); one boot of ${boot_s}s for all runs."
+	echo
+	echo "| scenario | type1 | compat | ioctl records that differ |"
+	echo "| --- | --- | --- | --- |"
+	jq -r '.scenarios[] |
+		def cell: if .ok then "ok: \(.forwarded) fwd, \(.dropped) drops, exit \(.exit_code)"
+			else "FAIL (init \(.init_ok), exit \(.exit_code), fwd \(.forwarded))" end;
+		"| \(.scenario) | \(.type1 | cell) | \(.compat | cell) | " +
+		"\(.ioctl_sequence_diff.differing) |"' "$CRUN/summary.json"
+} > "$CRUN/summary.md"
+cat "$CRUN/summary.md"
+[ "$boot" = 0 ] || failed=$((failed + 1))
+echo "clients: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
