@@ -20,6 +20,7 @@
 #   DPDK_NIC           e1000e (default) or virtio (virtio-net-pci, modern, iommu_platform)
 #   FWD_SECONDS        seconds of forwarding per run (5)
 #   DPDK_BOOT_TIMEOUT  wall-clock limit of the boot in seconds (1200)
+#   DPDK_EAL_EXTRA     more EAL arguments, for debugging (--log-level=lib.eal:debug)
 #
 # Output in $CRUN/<run>/: stdout (testpmd's output), trace.jsonl, dmesg, rc, result.json;
 # $CRUN/console.log, data.log. Exit 1 if the guest failed before all runs came back.
@@ -84,9 +85,8 @@ guest_files() {
 
 	{
 		echo "$TESTPMD"
-		for f in "${PMDS[@]}"; do
-			echo "$PMD_DIR/$f"
-		done
+		# glibc dlopens libgcc_s for pthread_cancel, which EAL calls at exit.
+		echo /lib/x86_64-linux-gnu/libgcc_s.so.1
 		for f in "$TESTPMD" "$TRACE_SO" "${PMDS[@]/#/$PMD_DIR/}"; do
 			ldd "$f" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'
 		done
@@ -109,14 +109,20 @@ make_initramfs() {
 		echo "file /init clients/dpdk/init.sh 0755 0 0"
 		echo "file /etc/boot.conf $2 0644 0 0"
 		echo "file /lib/vfconform-trace.so $TRACE_SO 0755 0 0"
-		guest_files | while read -r f; do
-			d=${f%/*}
-			while [ -n "$d" ]; do
-				echo "dir $d 0755 0 0"
-				d=${d%/*}
+		{
+			guest_files | while read -r f; do
+				d=${f%/*}
+				while [ -n "$d" ]; do
+					echo "dir $d 0755 0 0"
+					d=${d%/*}
+				done
+				echo "file $f $(readlink -f "$f") 0755 0 0"
 			done
-			echo "file $f $(readlink -f "$f") 0755 0 0"
-		done | sort -u
+			# EAL loads only *.so and *.so.23.0 from its plugin directory.
+			for f in "${PMDS[@]}"; do
+				echo "file $PMD_DIR/${f}.0 $(readlink -f "$PMD_DIR/$f") 0755 0 0"
+			done
+		} | sort -u
 	} > "$list"
 	# sort: "dir" lines come before "file" lines and a parent before its children.
 	"$GEN_INIT_CPIO" "$list" | gzip -1 > "$out"
@@ -233,6 +239,7 @@ conf=$out/boot.conf
 	echo "RUNS=\"$*\""
 	echo "FWD_SECONDS=$FWD_SECONDS"
 	echo "HUGEPAGES=192"
+	echo "EAL_EXTRA=\"${DPDK_EAL_EXTRA:-}\""
 } > "$conf"
 t0=$SECONDS
 make_initramfs "$out/initramfs.cpio.gz" "$conf"

@@ -8,11 +8,15 @@
 # No "set -e": a failed run is data, the next one still runs.
 #
 # /etc/boot.conf (written by clients/run-dpdk.sh) sets NICS (PCI addresses), NIC_ID
-# (vendor:device), RUNS (BACKEND:SCENARIO:MEM:IOVA words), FWD_SECONDS, HUGEPAGES.
+# (vendor:device), RUNS (BACKEND:SCENARIO:MEM:IOVA words), FWD_SECONDS, HUGEPAGES,
+# EAL_EXTRA (more EAL arguments, for debugging).
 
 PATH=/bin:/usr/bin
 export PATH
 
+# The initramfs root comes up world-writable, and EAL refuses to load plugins from a
+# directory with a world-writable parent.
+chmod 755 /
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -118,7 +122,8 @@ run_one() {
 	rm -rf /var/run/dpdk
 	dmesg -c > /dev/null
 
-	set -- -l 0-1 -n 1 --iova-mode="$iova"
+	# shellcheck disable=SC2086 # EAL_EXTRA is a list of words
+	set -- -l 0-1 -n 1 --iova-mode="$iova" $EAL_EXTRA
 	[ "$mem" = nohuge ] && set -- "$@" --no-huge -m 64
 	for dev in $NICS; do
 		set -- "$@" -a "$dev"
