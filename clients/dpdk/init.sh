@@ -158,8 +158,10 @@ run_one() {
 		cmd "stop"
 		cmd "port stop all"
 		cmd "port close all"
-		cmd "port detach 0"
-		cmd "port detach 1"
+		# "port close" frees the port ids, so the devices are detached by address.
+		for dev in $NICS; do
+			cmd "device detach $dev"
+		done
 		echo "vfconform-phase: reattach" >> "$out/stdout"
 		for dev in $NICS; do
 			cmd "port attach $dev"
