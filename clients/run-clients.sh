@@ -80,7 +80,7 @@ for s in "${SCENARIOS[@]}"; do
 	entries+=("$(jq -n --arg s "$s" --arg case "$name" --argjson diff "$diff" \
 		--slurpfile t <(cat "$dt/result.json") --slurpfile c <(cat "$dc/result.json") '
 		def brief: {ok, init_ok, exit_code, forwarded, dropped, phases, seconds,
-			errors, ioctls: (.ioctls | if . then {total, failed} else null end)};
+			eal_errors, ioctls: (.ioctls | if . then {total, failed} else null end)};
 		{scenario: $s, case: $case, type1: ($t[0] | brief), compat: ($c[0] | brief),
 		 ioctl_sequence_diff: $diff}')")
 done

@@ -202,14 +202,14 @@ result_json() {
 		--argjson seconds "$(cat "$dir/seconds" 2>/dev/null || echo null)" \
 		--argjson phases "$(stats_json "$out")" \
 		--arg vfio "$(grep -i 'vfio' "$out" || true)" \
-		--arg errs "$(grep -iE 'error|fail|cannot|warn|not supported|unable' "$out" |
+		--arg errs "$(grep -iE 'error|fail|cannot|warn|not supported|unable|unexpected' "$out" |
 			grep -v 'RX-error' || true)" \
 		--arg dmesg "$(cat "$dir/dmesg" 2>/dev/null || true)" \
 		--arg notes "$(cat "$dir/notes" 2>/dev/null || true)" \
 		--argjson ioctls "$(jq -s '[.[] | select(.op != null and .format == null)] |
 			{total: length,
 			 by_op: (group_by(.obj + " " + .op) |
-				map({key: .[0].obj + " " + .[0].op, value: length}) | from_entries),
+				map({key: (.[0].obj + " " + .[0].op), value: length}) | from_entries),
 			 failed: [.[] | select(.errno != null) |
 				{seq, obj, op, errno, args}]}' "$dir/trace.jsonl" 2>/dev/null ||
 			echo null)" '
@@ -223,7 +223,8 @@ result_json() {
 	 ok: ($init and $rc == 0 and ($phases | length) ==
 		(if $scenario == "fwd" then 1 else 2 end) and
 		($phases | all(.rx > 0 and .tx > 0 and .rx_dropped == 0 and .tx_dropped == 0))),
-	 vfio_log: ($vfio | lines), errors: ($errs | lines), notes: ($notes | lines),
+	 vfio_log: ($vfio | lines), errors: ($errs | lines),
+	 eal_errors: ($errs | lines | map(select(startswith("EAL:")))), notes: ($notes | lines),
 	 dmesg: ($dmesg | lines), ioctls: $ioctls}'
 }
 
