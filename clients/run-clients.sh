@@ -10,7 +10,8 @@
 #   --short  CI: one backend pair (fwd, hugepages, IOVA as VA), FWD_SECONDS default 3
 #
 # Environment: as run-dpdk.sh (CRUN, KOBJ_DPDK, TRACE_SO, DPDK_NIC, FWD_SECONDS);
-# VFCONFORM, the host runner (build/vfconform).
+# VFCONFORM, the host runner (build/vfconform); CLIENTS_REUSE=1 summarises the runs already
+# in $CRUN again instead of booting.
 #
 # Output: $CRUN/summary.json, $CRUN/summary.md, $CRUN/cases/*.case. The last line is
 # "clients: N passed, N failed" (one check per run); exit 1 if any run failed.
@@ -37,17 +38,24 @@ for s in "${SCENARIOS[@]}"; do
 	runs+=("type1:$s" "compat:$s")
 done
 
-rm -rf "$CRUN"
-mkdir -p "$CRUN/cases"
 t0=$SECONDS
 boot=0
-bash clients/run-dpdk.sh "${runs[@]}" || boot=1
-boot_s=$((SECONDS - t0))
+if [ "${CLIENTS_REUSE:-0}" = 1 ]; then
+	# Summarise the runs already in $CRUN again (after changing this script).
+	boot_s=$(jq -r .boot_seconds "$CRUN/summary.json" 2>/dev/null || echo 0)
+else
+	rm -rf "$CRUN"
+	mkdir -p "$CRUN"
+	bash clients/run-dpdk.sh "${runs[@]}" || boot=1
+	boot_s=$((SECONDS - t0))
+fi
+mkdir -p "$CRUN/cases"
 
 # The container and group part of a trace, as comparable records: no fds, no addresses.
 seq_of() {
 	jq -c 'select(.format == null and .obj != "device" and .op != "open" and
-		.op != "close") | [.obj, .op, .ret, .errno, (.args.ext // .args.type // "")]' \
+		.op != "close") |
+		[.obj, .op, .ret, .errno, (.args.ext // .args.type // ""), (.out.size // "")]' \
 		"$1" 2>/dev/null || true
 }
 
@@ -79,7 +87,7 @@ for s in "${SCENARIOS[@]}"; do
 	fi
 	entries+=("$(jq -n --arg s "$s" --arg case "$name" --argjson diff "$diff" \
 		--slurpfile t <(cat "$dt/result.json") --slurpfile c <(cat "$dc/result.json") '
-		def brief: {ok, init_ok, exit_code, forwarded, dropped, phases, seconds,
+		def brief: {ok, init_ok, exit_code, iova_selected, forwarded, dropped, phases, seconds,
 			eal_errors, ioctls: (.ioctls | if . then {total, failed} else null end)};
 		{scenario: $s, case: $case, type1: ($t[0] | brief), compat: ($c[0] | brief),
 		 ioctl_sequence_diff: $diff}')")
@@ -102,6 +110,27 @@ printf '%s\n' "${entries[@]}" | jq -s --argjson boot "$boot_s" --arg nic "${DPDK
 			else "FAIL (init \(.init_ok), exit \(.exit_code), fwd \(.forwarded))" end;
 		"| \(.scenario) | \(.type1 | cell) | \(.compat | cell) | " +
 		"\(.ioctl_sequence_diff.differing) |"' "$CRUN/summary.json"
+	echo
+	echo "IOVA mode EAL selected (type1/compat):" \
+		"$(jq -r '[.scenarios[] | "\(.scenario) \(.type1.iova_selected)/\(.compat.iova_selected)"] |
+			join(", ")' "$CRUN/summary.json")"
+	echo
+	echo "### Where the backends differ, from DPDK's point of view"
+	echo
+	echo "Container and group ioctl records (trace order; [obj, op, ret, errno, ext/type," \
+		"unmap size]) that differ, first 5 per scenario, and the EAL errors of each backend:"
+	echo
+	jq -r '.scenarios[] |
+		"- \(.scenario) (case `\(.case)`): \(.ioctl_sequence_diff.differing) record(s)",
+		(.ioctl_sequence_diff.first[] |
+			"  - #\(.i): type1 `\(.type1 | tojson)` / compat `\(.compat | tojson)`"),
+		(if (.type1.eal_errors | length) + (.compat.eal_errors | length) > 0 then
+			"  - EAL errors: type1 \(.type1.eal_errors | group_by(.) |
+				map("\(length)x `\(.[0])`") | join(", ") | if . == "" then "none"
+				else . end); compat \(.compat.eal_errors | group_by(.) |
+				map("\(length)x `\(.[0])`") | join(", ") | if . == "" then "none"
+				else . end)"
+		else empty end)' "$CRUN/summary.json"
 } > "$CRUN/summary.md"
 cat "$CRUN/summary.md"
 [ "$boot" = 0 ] || failed=$((failed + 1))

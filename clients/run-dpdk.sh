@@ -199,6 +199,8 @@ result_json() {
 	jq -n --arg run "$run" --arg backend "$b" --arg scenario "$s" --arg mem "$m" \
 		--arg iova "$i" --argjson rc "$rc" --argjson init "$init" \
 		--arg nic "$DPDK_NIC" --arg cmdline "$(cat "$dir/cmdline" 2>/dev/null)" \
+		--arg selected "$(sed -n "s/.*Selected IOVA mode '\([A-Z]*\)'.*/\1/p" "$out" |
+			head -n 1)" \
 		--argjson seconds "$(cat "$dir/seconds" 2>/dev/null || echo null)" \
 		--argjson phases "$(stats_json "$out")" \
 		--arg vfio "$(grep -i 'vfio' "$out" || true)" \
@@ -216,7 +218,8 @@ result_json() {
 	def lines: split("\n") | map(select(length > 0));
 	($phases | if length > 0 then .[-1] else null end) as $last |
 	{run: $run, backend: $backend, scenario: $scenario, mem: $mem, iova: $iova, nic: $nic,
-	 cmdline: $cmdline, init_ok: $init, exit_code: $rc, seconds: $seconds,
+	 cmdline: $cmdline, iova_selected: $selected, init_ok: $init, exit_code: $rc,
+	 seconds: $seconds,
 	 phases: $phases,
 	 forwarded: ($phases | map(.rx) | add),
 	 dropped: ($phases | map(.rx_dropped + .tx_dropped) | add),
