@@ -5,7 +5,8 @@
 # must exit 0 with packets forwarded and 0 drops on both. One check per backend.
 set -euo pipefail
 
-crun=${CRUN:-build/clients-run}
+# Its own directory, so CI never overwrites the results of a full "make clients".
+crun=${CRUN_CI:-build/clients-ci}
 t0=$SECONDS
 rc=0
 make -s clients-short CRUN="$crun" > "${crun}.log" 2>&1 || rc=$?
