@@ -31,3 +31,12 @@ grep -E '^[a-z0-9._-]+ (step [0-9]+|case)' "$out/type1-vs-compat.txt" |
 echo
 tail -1 "$out/type1-vs-compat.txt"
 echo "report: full difference list: $out/type1-vs-compat.txt"
+
+# Real clients (clients/README.md): what the last "make clients" saw, per scenario and
+# backend, and where the backends differ from DPDK's point of view.
+if [ -f build/clients-run/summary.md ]; then
+	echo
+	cat build/clients-run/summary.md
+else
+	echo "report: no real-clients results (make clients)"
+fi
