@@ -131,6 +131,21 @@ printf '%s\n' "${entries[@]}" | jq -s --argjson boot "$boot_s" --arg nic "${DPDK
 				map("\(length)x `\(.[0])`") | join(", ") | if . == "" then "none"
 				else . end)"
 		else empty end)' "$CRUN/summary.json"
+	# The derived cases replayed on the reference kernel (committed fixtures): which
+	# case-level gaps DPDK's own sequence runs into.
+	fx=fixtures/kernel-6.12
+	if [ -f "$fx/type1.json" ] && [ -f "$fx/compat.json" ]; then
+		echo
+		echo "### Case-level gaps of the derived cases ($fx, type1 vs compat)"
+		echo
+		"$VFCONFORM" diff "$fx/type1.json" "$fx/compat.json" |
+			grep -E '^clients\.dpdk\.[a-z0-9._-]+ step ' |
+			sed -E 's/^([^ ]+) step [0-9]+ \(line [0-9]+ ([A-Z_]+)\): ([a-zA-Z_.]+):.*/\1 \2 \3/' |
+			sort | uniq -c |
+			awk '{ f = $2; sub(/^clients\.dpdk\./, "", f); gsub(/\./, "-", f)
+				printf "- `%s` (cases/clients/dpdk-%s.case): %s `%s` differs in" \
+					" %d step(s)\n", $2, f, $3, $4, $1 }' || true
+	fi
 } > "$CRUN/summary.md"
 cat "$CRUN/summary.md"
 [ "$boot" = 0 ] || failed=$((failed + 1))
