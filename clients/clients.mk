@@ -44,7 +44,10 @@ $(KOBJ_DPDK)/.config: $(KFRAG_DPDK) $(KSRC_STAMP)
 # The interposer: position independent, with the runner's symbolic names (harness/names.c)
 # so a trace and a run document spell flags, extensions and errnos the same way.
 TRACE_SRC	:= clients/trace/vfconform-trace.c harness/names.c
-trace: $(TRACE_SO)
+trace: $(TRACE_SO) $(BUILD)/trace/vfconform-trace
+$(BUILD)/trace/vfconform-trace: clients/trace/vfconform-trace.sh
+	@mkdir -p $(dir $@)
+	@install -m 0755 $< $@
 $(TRACE_SO): $(TRACE_SRC) harness/names.h $(UAPI_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"

@@ -108,7 +108,8 @@ make_initramfs() {
 		echo "nod /dev/console 0600 0 0 c 5 1"
 		echo "file /init clients/dpdk/init.sh 0755 0 0"
 		echo "file /etc/boot.conf $2 0644 0 0"
-		echo "file /lib/vfconform-trace.so $TRACE_SO 0755 0 0"
+		echo "file /bin/vfconform-trace.so $TRACE_SO 0755 0 0"
+		echo "file /bin/vfconform-trace clients/trace/vfconform-trace.sh 0755 0 0"
 		{
 			guest_files | while read -r f; do
 				d=${f%/*}

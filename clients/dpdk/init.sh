@@ -141,8 +141,8 @@ run_one() {
 	rm -f /tmp/fifo
 	mkfifo /tmp/fifo
 	t0=$(date +%s)
-	VFCONFORM_TRACE=$out/trace.jsonl LD_PRELOAD=/lib/vfconform-trace.so \
-		dpdk-testpmd "$@" < /tmp/fifo > "$out/stdout" 2>&1 &
+	# The wrapper execs testpmd, so $! is testpmd itself.
+	vfconform-trace -o "$out/trace.jsonl" -- dpdk-testpmd "$@" < /tmp/fifo > "$out/stdout" 2>&1 &
 	pid=$!
 	# Held open read-write so testpmd's stdin only ends when this script says so.
 	exec 3<> /tmp/fifo
