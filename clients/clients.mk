@@ -30,9 +30,13 @@ $(KOBJ_DPDK)/.config: $(KFRAG_DPDK) $(KSRC_STAMP)
 	cd $(KOBJ_DPDK) && $(abspath $(KSRC))/scripts/kconfig/merge_config.sh -m .config \
 		$(abspath $(KFRAG_DPDK))
 	+$(KMAKE_DPDK) olddefconfig
-	@missing=$$(cat $(KFRAG_DPDK) | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$$/\1/p' | \
+	@missing=$$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$$/\1/p' $(KFRAG_DPDK) | \
 		while read -r opt; do \
 			grep -qx "$$opt=y" $(KOBJ_DPDK)/.config || echo "$$opt"; \
+		done; \
+		sed -n 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$$/\1/p' $(KFRAG_DPDK) | \
+		while read -r opt; do \
+			grep -q "^$$opt=" $(KOBJ_DPDK)/.config && echo "$$opt (must be off)"; \
 		done; true); \
 	if [ -n "$$missing" ]; then \
 		echo "kernel-dpdk: options not in the final .config:" >&2; \
