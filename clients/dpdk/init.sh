@@ -162,7 +162,6 @@ run_one() {
 		for dev in $NICS; do
 			cmd "device detach $dev"
 		done
-		echo "vfconform-phase: reattach" >> "$out/stdout"
 		for dev in $NICS; do
 			cmd "port attach $dev"
 		done
