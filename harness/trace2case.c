@@ -18,8 +18,10 @@
  *   or adjacent ranges; the clusters are packed into one anonymous buffer
  *   "mem" (each at its original offset within a 2 MiB page), so vaddr
  *   relations inside a cluster survive and the client's addresses do not;
- * - IOVAs are moved by one constant so the lowest lands in the 1 GiB block at
- *   4 GiB (keeping the alignment up to 1 GiB, clear of the x86 MSI window).
+ * - IOVAs are moved by one constant so the lowest 2 MiB block lands at 4 GiB
+ *   (clear of the x86 MSI window, 2 MiB alignment kept). A client's IOVAs
+ *   that are physical addresses then give the same case wherever the guest
+ *   put its memory, as long as the layout relative to the lowest is the same.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,7 +35,6 @@
 #define MAX_GFDS	64
 #define MAX_CLUSTERS	4096
 #define SZ_2M		(2ull << 20)
-#define SZ_1G		(1ull << 30)
 #define IOVA_BASE	(4ull << 30)
 
 struct cluster {
@@ -126,7 +127,7 @@ static int plan_memory(struct t2c *t)
 		}
 		t->cl[t->n_cl++] = (struct cluster){ v, v + s, 0 };
 	}
-	t->iova_from &= ~(SZ_1G - 1);
+	t->iova_from &= ~(SZ_2M - 1);
 	qsort(t->cl, t->n_cl, sizeof(t->cl[0]), cmp_cluster);
 	for (unsigned int i = 0; i < t->n_cl; i++) {
 		if (k && t->cl[i].start <= t->cl[k - 1].end) {
