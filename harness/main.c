@@ -12,6 +12,7 @@
 #include "names.h"
 #include "run_json.h"
 #include "runner.h"
+#include "trace2case.h"
 #include "version.h"
 
 #define EXIT_USAGE 2
@@ -51,6 +52,9 @@ static const char usage_text[] =
 	"        report.ktap. --run adds a backend column (e.g. a simulator run) and\n"
 	"        its fidelity against the run of the same personality. Clients and\n"
 	"        cites come from the case library (--cases, default ./cases if present).\n"
+	"  trace2case [--out FILE] [--name NAME] [--about TEXT] TRACE\n"
+	"        turn a vfconform-trace recording (JSON lines) into a case: the\n"
+	"        container and group ioctls in order, buffers and IOVAs abstracted.\n"
 	"\n"
 	"  --help     this text\n"
 	"  --version  the version\n"
@@ -364,6 +368,32 @@ static int cmd_merge(int argc, char **argv)
 	return ret;
 }
 
+static int cmd_trace2case(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "about", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *out = NULL, *name = "clients.trace", *about = "a client's container ioctls";
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'o')
+			out = optarg;
+		else if (opt == 'n')
+			name = optarg;
+		else if (opt == 'a')
+			about = optarg;
+		else
+			return usage_error("bad option for trace2case%s", "");
+	}
+	if (argc - optind != 1)
+		return usage_error("trace2case takes one trace%s", "");
+	return vf_trace2case(argv[optind], out, name, about) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -399,5 +429,7 @@ int main(int argc, char **argv)
 		return vf_cmd_gate(argc, argv);
 	if (!strcmp(cmd, "report"))
 		return vf_cmd_report(argc, argv);
+	if (!strcmp(cmd, "trace2case"))
+		return cmd_trace2case(argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }

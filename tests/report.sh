@@ -49,3 +49,12 @@ echo
 # against the baseline of the reference kernel: informative here, the gate is make check's
 "$vfc" gate "$a" "$b" --baseline "$baseline" | tail -1 || true
 echo "report: open $PWD/$out/index.html"
+
+# Real clients (clients/README.md): what the last "make clients" saw, per scenario and
+# backend, and where the backends differ from DPDK's point of view.
+if [ -f build/clients-run/summary.md ]; then
+	echo
+	cat build/clients-run/summary.md
+else
+	echo "report: no real-clients results (make clients)"
+fi
