@@ -261,7 +261,7 @@ timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 -machine q35,kernel-irqchip=spl
 	-device intel-iommu,intremap=on,caching-mode=on \
 	-netdev hubport,id=n0,hubid=0 -device "$NIC_DEV,netdev=n0,addr=02.0" \
 	-netdev hubport,id=n1,hubid=0 -device "$NIC_DEV,netdev=n1,addr=03.0" \
-	-append "console=ttyS0 panic=-1 oops=panic intel_iommu=on" \
+	-append "console=ttyS0 panic=-1 oops=panic no_timer_check intel_iommu=on" \
 	< /dev/null > "$out/qemu.log" 2>&1 || rc=$?
 echo "run-dpdk: boot took $((SECONDS - t0))s (qemu exit $rc)" >&2
 extract_blobs "$out/data.log" "$out"
