@@ -1026,6 +1026,8 @@ static struct call exec_fork(struct vf_exec *ex, const struct vf_step *s)
 		return (struct call){ -1, ENOSYS };
 	if (ex->procs[n].pid)
 		return (struct call){ -1, EEXIST };
+	/* a step sent to a process that died must fail with EPIPE, not kill p0 */
+	signal(SIGPIPE, SIG_IGN);
 	if (pipe2(cmd, O_CLOEXEC))
 		return (struct call){ -1, errno };
 	if (pipe2(res, O_CLOEXEC)) {
