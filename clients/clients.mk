@@ -6,14 +6,15 @@
 
 KOBJ_DPDK	:= $(BUILD)/kernel-dpdk
 KFRAG_DPDK	:= ref-kernel/config.fragment ref-kernel/dpdk.fragment
-KMAKE_DPDK	= $(MAKE) -C $(KSRC) O=$(abspath $(KOBJ_DPDK))
+KMAKE_DPDK	= $(MAKE) -C $(KPSRC) O=$(abspath $(KOBJ_DPDK))
 CRUN		?= $(BUILD)/clients-run
 TRACE_SO	:= $(BUILD)/trace/vfconform-trace.so
 
 .PHONY: kernel-dpdk trace clients clients-short clients-cases
 
-# The variant shares the unpacked source (and its gcov Makefile lines) with build/kernel;
-# only the configuration differs, so kbuild keeps the two object trees apart.
+# The variant shares the patched source (ref-kernel/kernel.mk's $(KPSRC): the probe and its
+# gcov Makefile lines) with build/kernel; only the configuration differs, so kbuild keeps
+# the two object trees apart.
 kernel-dpdk: $(KOBJ_DPDK)/.config
 	+$(KMAKE_DPDK) -j$$(nproc) bzImage
 	@sha256sum $(KOBJ_DPDK)/.config | cut -d' ' -f1 > $(KOBJ_DPDK)/config.sha256.tmp
@@ -24,7 +25,7 @@ kernel-dpdk: $(KOBJ_DPDK)/.config
 
 # As build/kernel's .config, with dpdk.fragment merged last; an option olddefconfig drops
 # is an error, not a silently different guest.
-$(KOBJ_DPDK)/.config: $(KFRAG_DPDK) $(KSRC_STAMP)
+$(KOBJ_DPDK)/.config: $(KFRAG_DPDK) $(KPSRC_STAMP)
 	@mkdir -p $(KOBJ_DPDK)
 	+$(KMAKE_DPDK) tinyconfig
 	cd $(KOBJ_DPDK) && $(abspath $(KSRC))/scripts/kconfig/merge_config.sh -m .config \
