@@ -1016,16 +1016,28 @@ static void __attribute__((noreturn)) worker_loop(struct vf_exec *ex, int cmd, i
 	_exit(0);
 }
 
+/* procs[n].pid of a process the backend runs in-process (proc_fork) */
+#define LOCAL_PROC	(-1)
+
 static struct call exec_fork(struct vf_exec *ex, const struct vf_step *s)
 {
 	struct vf_ctx *ctx = ex->ctx;
 	unsigned n = (unsigned)s->val[VF_F_PROC];
 	int cmd[2], res[2], pid;
 
-	if (!ctx->ops->fork_proc)
-		return (struct call){ -1, ENOSYS };
 	if (ex->procs[n].pid)
 		return (struct call){ -1, EEXIST };
+	if (ctx->ops->proc_fork) {
+		int err = ctx->ops->proc_fork(ctx, n);
+
+		if (err)
+			return (struct call){ -1, -err };
+		ex->procs[n].pid = LOCAL_PROC;
+		ex->procs[n].cmd = ex->procs[n].res = -1;
+		return (struct call){ 0, 0 };
+	}
+	if (!ctx->ops->fork_proc)
+		return (struct call){ -1, ENOSYS };
 	if (pipe2(cmd, O_CLOEXEC))
 		return (struct call){ -1, errno };
 	if (pipe2(res, O_CLOEXEC)) {
@@ -1070,6 +1082,11 @@ static json_t *wait_proc(struct vf_exec *ex, unsigned n)
 	char s[48];
 	int st;
 
+	if (ex->procs[n].pid == LOCAL_PROC) {
+		ex->procs[n].pid = 0;
+		/* an in-process process ends as a worker does: exit 0 */
+		return json_string(ex->ctx->ops->proc_exit(ex->ctx, n) ? "exit-1" : "exit-0");
+	}
 	close(ex->procs[n].cmd);
 	close(ex->procs[n].res);
 	while (waitpid(ex->procs[n].pid, &st, 0) < 0 && errno == EINTR)
@@ -1121,6 +1138,16 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 	const char *en;
 	char pname[16];
 
+	if (s->proc != ex->self && ex->procs[s->proc].pid == LOCAL_PROC &&
+	    !ctx->ops->proc_use(ctx, s->proc)) {
+		unsigned self = ex->self;
+
+		ex->self = s->proc;
+		obs = vf_exec_step(ex, s, index);
+		ex->self = self;
+		ctx->ops->proc_use(ctx, self);
+		return obs;
+	}
 	if (s->proc != ex->self) {
 		obs = remote_step(ex, index, s->proc);
 		if (obs)

@@ -216,6 +216,21 @@ void vfsim_acct(const struct vfsim *s, uint64_t *vmlck_kb, uint64_t *vmpin_kb)
 	*vmpin_kb = p->pinned_vm * kb;
 }
 
+uint64_t vfsim_acct_user(const struct vfsim *s)
+{
+	return vfsim_user_locked(s, s->procs[s->cur].uid) * (s->p.page_size / 1024);
+}
+
+void vfsim_get_creds(const struct vfsim *s, uint32_t *uid, bool *cap_ipc_lock,
+		     bool *cap_sys_rawio)
+{
+	const struct vfsim_proc *p = &s->procs[s->cur];
+
+	*uid = p->uid;
+	*cap_ipc_lock = p->cap_ipc_lock;
+	*cap_sys_rawio = p->cap_sys_rawio;
+}
+
 /* ---- handles ---- */
 
 static int handle_alloc(struct vfsim *s, enum handle_kind kind)
