@@ -379,6 +379,23 @@ static void sim_close(struct vf_ctx *ctx)
 	ctx->priv = NULL;
 }
 
+static long sim_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iova, uint64_t size,
+			 uint64_t *sum)
+{
+	static const enum vfsim_mdev_op ops[] = {
+		[VF_MDEV_PIN] = VFSIM_MDEV_PIN, [VF_MDEV_UNPIN] = VFSIM_MDEV_UNPIN,
+		[VF_MDEV_READ] = VFSIM_MDEV_READ, [VF_MDEV_WRITE] = VFSIM_MDEV_WRITE,
+	};
+	struct sim_priv *sp = ctx->priv;
+
+	/* the reference kernel's trigger only exists with the mdev topology */
+	if (ctx->c->topo != VF_TOPO_MDEV || (unsigned)op > VF_MDEV_WRITE)
+		return -ENOSYS;
+	if (op == VF_MDEV_PIN || op == VF_MDEV_UNPIN)
+		size /= 4096;
+	return vfsim_mdev_dma(sp->sim, ops[op], iova, size, sum);
+}
+
 #define SIM_COMMON_OPS \
 	.topo_missing = sim_topo_missing, \
 	.ioctl = sim_ioctl, \
@@ -395,7 +412,8 @@ static void sim_close(struct vf_ctx *ctx)
 	.device_bind = sim_device_bind, \
 	.proc_fork = sim_proc_fork, \
 	.proc_use = sim_proc_use, \
-	.proc_exit = sim_proc_exit
+	.proc_exit = sim_proc_exit, \
+	.mdev_dma = sim_mdev_dma
 
 const struct vf_backend_ops vf_sim_type1_ops = {
 	.name = "sim-type1",

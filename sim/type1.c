@@ -254,6 +254,9 @@ void t1_detach_group(struct vfsim *s, struct t1_iommu *t, unsigned g)
 
 			t1_unpin_dma(s, d);
 			d->iommu_mapped = false;
+			/* vfio_iommu_unmap_unpin_reaccount(): the driver's pins stay charged */
+			s->procs[d->proc].locked_vm += t1_vpfn_pages(d);
+			d->locked = t1_vpfn_pages(d);
 		}
 	}
 	t->pgsize_bitmap = ~(s->p.page_size - 1);

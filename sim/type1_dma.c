@@ -26,14 +26,18 @@ int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 	struct pin_result r = vfsim_pin_walk(s, s->cur, d->vaddr, npages,
 					     d->prot & VFIO_DMA_MAP_FLAG_WRITE, true);
 
+	uint64_t charge;
+
 	(void)t;
+	/* pages a vendor driver pinned are charged already (vfio_find_vpfn()) */
+	charge = r.counted > t1_vpfn_pages(d) ? r.counted - t1_vpfn_pages(d) : 0;
 	/* counted pages all come before the bad one, so the limit is hit first */
-	if (!d->lock_cap && cur->locked_vm + r.counted > limit)
+	if (!d->lock_cap && cur->locked_vm + charge > limit)
 		return -ENOMEM;
 	if (r.err)
 		return -r.err;
-	s->procs[d->proc].locked_vm += r.counted;
-	d->locked = r.counted;
+	s->procs[d->proc].locked_vm += charge;
+	d->locked += charge;
 	return 0;
 }
 
@@ -50,6 +54,11 @@ void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 		t->vaddr_invalid_count--;
 	itree_remove(&t->dmas, &d->node);
 	u64map_del(&t->by_iova, d->node.first);
+	free(d->vpfn);
+	free(d->dirty);
+	d->vpfn = NULL;
+	d->dirty = NULL;
+	d->n_vpfn = d->cap_vpfn = 0;
 	t->dma_avail++;
 	pool_put(&t->dma_pool, d);
 }
@@ -178,7 +187,7 @@ static struct itree_node *first_node(struct t1_iommu *t, uint64_t start, uint64_
  * Whole u64 words are written; the bits of the first word below the mapping
  * are kept from what the user buffer held, the rest of the last word is 0.
  */
-int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, const struct t1_dma *d,
+int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, struct t1_dma *d,
 			  uint64_t base, uint64_t pgsize)
 {
 	uint64_t pgshift = ffs64(pgsize), nbits = d->size >> pgshift;
@@ -192,8 +201,9 @@ int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, const struc
 	buf = calloc(nwords ? nwords : 1, sizeof(*buf));
 	if (!buf)
 		return -ENOMEM;
-	for (uint64_t b = shift; all && b < shift + nbits; b++)
-		buf[b / 64] |= 1ull << (b % 64);
+	for (uint64_t b = shift; b < shift + nbits; b++)
+		if (all || t1_page_dirty(d, b - shift))
+			buf[b / 64] |= 1ull << (b % 64);
 	if (shift) {
 		ret = vfsim_copy_from_user(&leftover, bitmap + word * 8, sizeof(leftover));
 		if (ret) {
@@ -204,6 +214,9 @@ int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, const struc
 	}
 	ret = vfsim_copy_to_user(bitmap + word * 8, buf, nwords * 8);
 	free(buf);
+	/* what was reported starts over: only the pinned pages stay dirty */
+	if (d->dirty)
+		memset(d->dirty, 0, (nbits + 63) / 64 * sizeof(uint64_t));
 	return ret;
 }
 
@@ -291,6 +304,9 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 			if (ret)
 				break;
 		}
+		/* vfio_notify_dma_unmap(): the vendor driver lets go of its pins first */
+		if (d->n_vpfn)
+			mtty_dma_unmap(s, d->node.first, d->size);
 		unmapped += d->size;
 		/* a mapping reaching the range's end is the last one in it */
 		n = n->last >= iova + size - 1 ? NULL : itree_next(n, 0, UINT64_MAX);

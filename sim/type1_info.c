@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include <linux/vfio.h>
+#include <stdlib.h>
 #include "vfsim_int.h"
 
 #define CAPS_MAX	512
@@ -171,6 +172,13 @@ long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg)
 		return 0;
 	}
 	if (dirty.flags & VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP) {
+		/* the bitmaps go: what the driver wrote is forgotten */
+		for (struct itree_node *n = itree_min(&t->dmas); n; n = itree_next(n, 0, UINT64_MAX)) {
+			struct t1_dma *d = container_of(n, struct t1_dma, node);
+
+			free(d->dirty);
+			d->dirty = NULL;
+		}
 		t->dirty_tracking = false;
 		return 0;
 	}

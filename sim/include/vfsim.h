@@ -97,6 +97,16 @@ uint64_t vfsim_acct_user(const struct vfsim *s);
 void vfsim_get_creds(const struct vfsim *s, uint32_t *uid, bool *cap_ipc_lock,
 		     bool *cap_sys_rawio);
 
+/*
+ * The reference kernel's mtty (ref-kernel/patches/0002): make the open mtty
+ * device pin or unpin n pages, or read or write n bytes (filled with 0x5a),
+ * at iova through its container, as a vendor driver does. Returns pages
+ * pinned, 0 or -errno (ENODEV: no mtty open); *sum is the byte sum a read got.
+ */
+enum vfsim_mdev_op { VFSIM_MDEV_PIN, VFSIM_MDEV_UNPIN, VFSIM_MDEV_READ, VFSIM_MDEV_WRITE };
+long vfsim_mdev_dma(struct vfsim *s, enum vfsim_mdev_op op, uint64_t iova, uint64_t n,
+		    uint64_t *sum);
+
 /* Handles: small positive integers, like fds. Negative returns are -errno. */
 int vfsim_open_container(struct vfsim *s, enum vfsim_personality pers);
 /* A group node: one open file at a time (EBUSY), no-IOMMU needs CAP_SYS_RAWIO. */
