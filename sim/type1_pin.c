@@ -39,15 +39,6 @@ uint64_t t1_vpfn_pages(const struct t1_dma *d)
 	return d->n_vpfn;
 }
 
-/* Pinned by the driver, or written by it while dirty pages were tracked. */
-bool t1_page_dirty(const struct t1_dma *d, uint64_t index)
-{
-	for (unsigned i = 0; i < d->n_vpfn; i++)
-		if ((d->vpfn[i].iova - d->node.first) / 4096 == index)
-			return true;
-	return d->dirty && (d->dirty[index / 64] >> (index % 64) & 1);
-}
-
 /*
  * vfio_lock_acct(): the mapping's mm pays, under its task's RLIMIT_MEMLOCK
  * unless the mapping was made with CAP_IPC_LOCK.
@@ -133,6 +124,8 @@ long t1_pin_pages(struct vfsim *s, struct t1_iommu *t, uint64_t iova, uint64_t n
 				lock_acct(s, d, -1);
 			break;
 		}
+		/* a pinned page is dirty for as long as it stays pinned */
+		t1_bitmap_set(t, d, at - d->node.first, pg);
 	}
 	if (!ret)
 		return (long)npage;
@@ -157,18 +150,6 @@ void t1_unpin_pages(struct vfsim *s, struct t1_iommu *t, uint64_t iova, uint64_t
 			break;
 		unpin_external(s, d, iova + 4096 * i, acct);
 	}
-}
-
-static void mark_dirty(struct t1_iommu *t, struct t1_dma *d, uint64_t offset, uint64_t len)
-{
-	uint64_t shift = ffs64(t->pgsize_bitmap), nbits = d->size >> shift;
-
-	if (!t->dirty_tracking)
-		return;
-	if (!d->dirty)
-		d->dirty = calloc((nbits + 63) / 64, sizeof(uint64_t));
-	for (uint64_t b = offset >> shift; d->dirty && b <= (offset + len - 1) >> shift; b++)
-		d->dirty[b / 64] |= 1ull << (b % 64);
 }
 
 /*
@@ -209,7 +190,7 @@ int t1_dma_rw(struct vfsim *s, struct t1_iommu *t, uint64_t iova, void *data, ui
 		if (ret)
 			return -EFAULT;
 		if (write)
-			mark_dirty(t, d, offset, n);
+			t1_bitmap_set(t, d, offset, n);
 		count -= n;
 		buf += n;
 		iova += n;

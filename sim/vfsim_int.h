@@ -82,7 +82,7 @@ struct t1_dma {
 	/* pages a vendor driver pinned (dma->pfn_list): iova and pin count */
 	struct t1_vpfn { uint64_t iova; unsigned refs; } *vpfn;
 	unsigned n_vpfn, cap_vpfn;
-	uint64_t *dirty;		/* pages vfio_dma_rw() wrote while tracking */
+	uint64_t *bitmap;		/* dirty bits while tracking, one word spare */
 };
 
 struct t1_range {
@@ -280,7 +280,12 @@ void t1_unpin_pages(struct vfsim *s, struct t1_iommu *t, uint64_t iova, uint64_t
 int t1_dma_rw(struct vfsim *s, struct t1_iommu *t, uint64_t iova, void *data, uint64_t count,
 	      bool write);
 uint64_t t1_vpfn_pages(const struct t1_dma *d);
-bool t1_page_dirty(const struct t1_dma *d, uint64_t index);
+
+/* type1_bitmap.c: a mapping's dirty bitmap (dma->bitmap) while pages are tracked */
+int t1_bitmap_alloc(const struct t1_iommu *t, struct t1_dma *d);
+void t1_bitmap_free(struct t1_dma *d);
+void t1_bitmap_set(const struct t1_iommu *t, struct t1_dma *d, uint64_t offset, uint64_t len);
+void t1_bitmap_repopulate(const struct t1_iommu *t, struct t1_dma *d);
 
 /* mdev.c: the mtty vendor driver */
 void mtty_dma_unmap(struct vfsim *s, uint64_t iova, uint64_t length);
