@@ -165,11 +165,18 @@ int iopt_access_rw(struct vfsim *s, struct ioas *io, uint64_t iova, void *data,
 		end = n->last < last ? n->last : last;
 		bytes = end - at + 1;
 		uptr = a->pages->uptr + a->start_byte + (at - n->first);
-		r = vfsim_pin_walk(s, a->pages->proc, uptr & ~(s->p.page_size - 1),
-				   ((uptr & (s->p.page_size - 1)) + bytes + s->p.page_size - 1) /
-				   s->p.page_size, write, false);
-		if (r.err || s->procs[a->pages->proc].dead)
-			return -EFAULT;
+		if (s->procs[a->pages->proc].dead) {
+			/* no mm to pin from: only pages held by an access or domain remain */
+			for (uint64_t p = page_of(s, a, at); p <= page_of(s, a, end); p++)
+				if (!a->filled && !iopt_page_pinned(s, io, a, p))
+					return -EFAULT;
+		} else {
+			r = vfsim_pin_walk(s, a->pages->proc, uptr & ~(s->p.page_size - 1),
+					   ((uptr & (s->p.page_size - 1)) + bytes +
+					    s->p.page_size - 1) / s->p.page_size, write, false);
+			if (r.err)
+				return -EFAULT;
+		}
 		ret = write ? vfsim_copy_to_user(uptr, buf, bytes) :
 			      vfsim_copy_from_user(buf, uptr, bytes);
 		if (ret)
