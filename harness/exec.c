@@ -1019,6 +1019,39 @@ static void __attribute__((noreturn)) worker_loop(struct vf_exec *ex, int cmd, i
 /* procs[n].pid of a process the backend runs in-process (proc_fork) */
 #define LOCAL_PROC	(-1)
 
+/* The running process's handles into sl, and back. */
+static void get_slots(const struct vf_exec *ex, struct vf_slots *sl)
+{
+	const struct vf_ctx *ctx = ex->ctx;
+
+	sl->container = ctx->container;
+	memcpy(sl->group, ctx->group, sizeof(sl->group));
+	memcpy(sl->containers, ctx->containers, sizeof(sl->containers));
+	memcpy(sl->device_fds, ex->device_fds, sizeof(sl->device_fds));
+	sl->n_device_fds = ex->n_device_fds;
+}
+
+static void put_slots(struct vf_exec *ex, const struct vf_slots *sl)
+{
+	struct vf_ctx *ctx = ex->ctx;
+
+	ctx->container = sl->container;
+	memcpy(ctx->group, sl->group, sizeof(sl->group));
+	memcpy(ctx->containers, sl->containers, sizeof(sl->containers));
+	memcpy(ex->device_fds, sl->device_fds, sizeof(sl->device_fds));
+	ex->n_device_fds = sl->n_device_fds;
+}
+
+/* Exchange the running process's handles with those kept in sl. */
+static void swap_slots(struct vf_exec *ex, struct vf_slots *sl)
+{
+	struct vf_slots cur;
+
+	get_slots(ex, &cur);
+	put_slots(ex, sl);
+	*sl = cur;
+}
+
 static struct call exec_fork(struct vf_exec *ex, const struct vf_step *s)
 {
 	struct vf_ctx *ctx = ex->ctx;
@@ -1034,6 +1067,8 @@ static struct call exec_fork(struct vf_exec *ex, const struct vf_step *s)
 			return (struct call){ -1, -err };
 		ex->procs[n].pid = LOCAL_PROC;
 		ex->procs[n].cmd = ex->procs[n].res = -1;
+		/* the child's fd table is a copy of the parent's */
+		get_slots(ex, &ex->procs[n].slots);
 		return (struct call){ 0, 0 };
 	}
 	if (!ctx->ops->fork_proc)
@@ -1143,7 +1178,9 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 		unsigned self = ex->self;
 
 		ex->self = s->proc;
+		swap_slots(ex, &ex->procs[s->proc].slots);
 		obs = vf_exec_step(ex, s, index);
+		swap_slots(ex, &ex->procs[s->proc].slots);
 		ex->self = self;
 		ctx->ops->proc_use(ctx, self);
 		return obs;

@@ -239,6 +239,7 @@ static int handle_alloc(struct vfsim *s, enum handle_kind kind)
 		if (s->handles[h].kind == H_FREE) {
 			memset(&s->handles[h], 0, sizeof(s->handles[h]));
 			s->handles[h].kind = kind;
+			s->handles[h].holders = 1u << s->cur;
 			return h;
 		}
 	}
@@ -318,19 +319,49 @@ static void release_unused_groups(struct vfsim *s)
 	}
 }
 
-int vfsim_close(struct vfsim *s, int handle)
+/* The last fd of a file went: what it held goes with it. */
+static void handle_release(struct vfsim *s, struct vfsim_handle *h)
 {
-	struct vfsim_handle *h = handle_get(s, handle);
-
-	if (!h)
-		return -EBADF;
 	if (h->kind == H_DEVICE)
 		device_close(s, h->group, h->dev);
 	else if (h->kind == H_CONTAINER)
 		container_put(s, h->c);
 	h->kind = H_FREE;
 	release_unused_groups(s);
+}
+
+/*
+ * A forked process has its own fd table: closing drops the caller's copy
+ * only. A process that never had it (one that got it passed) closes it for
+ * everybody, as the only holder would.
+ */
+int vfsim_close(struct vfsim *s, int handle)
+{
+	struct vfsim_handle *h = handle_get(s, handle);
+	unsigned bit = 1u << s->cur;
+
+	if (!h)
+		return -EBADF;
+	h->holders = h->holders & bit ? h->holders & ~bit : 0;
+	if (!h->holders)
+		handle_release(s, h);
 	return 0;
+}
+
+/* Process proc's fd table goes away (exit). */
+void vfsim_handle_drop(struct vfsim *s, int proc)
+{
+	unsigned bit = 1u << proc;
+
+	for (int i = 0; i < VFSIM_MAX_HANDLES; i++) {
+		struct vfsim_handle *h = &s->handles[i];
+
+		if (h->kind == H_FREE || !(h->holders & bit))
+			continue;
+		h->holders &= ~bit;
+		if (!h->holders)
+			handle_release(s, h);
+	}
 }
 
 /* The container a handle stands for, for GROUP_SET_CONTAINER's fd. */

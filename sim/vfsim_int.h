@@ -176,6 +176,7 @@ enum handle_kind { H_FREE, H_CONTAINER, H_GROUP, H_DEVICE };
 
 struct vfsim_handle {
 	enum handle_kind kind;
+	unsigned holders;		/* processes whose fd table has it (bit per process) */
 	struct vfsim_container *c;
 	unsigned group, dev;
 };
@@ -223,6 +224,7 @@ static inline uint64_t min_pgsize(uint64_t bitmap)
 }
 
 /* sim.c */
+void vfsim_handle_drop(struct vfsim *s, int proc);
 struct vfsim_user *vfsim_user_get(struct vfsim *s, uint32_t uid);
 struct vfsim_container *vfsim_group_container(struct vfsim *s, unsigned g);
 bool vfsim_group_in(const struct vfsim_container *c, unsigned g);
