@@ -109,13 +109,16 @@ static void mem_clear(struct vfsim_proc *p)
 	}
 }
 
+static void handle_release(struct vfsim *s, struct vfsim_handle *h);
+
 void vfsim_free(struct vfsim *s)
 {
 	if (!s)
 		return;
+	/* every process's copy goes: the machine is switched off */
 	for (int h = VFSIM_MAX_HANDLES - 1; h >= 0; h--)
 		if (s->handles[h].kind != H_FREE)
-			vfsim_close(s, h + VFSIM_HANDLE_BASE);
+			handle_release(s, &s->handles[h]);
 	for (unsigned i = 0; i < VFSIM_MAX_PROCS; i++)
 		if (s->procs[i].used)
 			mem_clear(&s->procs[i]);
