@@ -14,17 +14,22 @@
 
 #define PIN_PAGES_MAX	512	/* VFIO_PIN_PAGES_MAX_ENTRIES */
 
-/* The IOAS the device's access was attached to (compat), NULL without one. */
-static struct ioas *access_ioas(struct vfsim *s)
+/*
+ * The IOAS the device's access is attached to (compat): -EINVAL without an
+ * access (the device is not bound to an iommufd), -ENOENT when the access
+ * has no IOAS (iommufd_access_pin_pages() and _rw() say so).
+ */
+static int access_ioas(struct vfsim *s, struct ioas **io)
 {
 	struct vfsim_group *gr = &s->groups[s->mtty.g];
 	struct vfsim_container *c = gr->bound[s->mtty.d];
-	struct ioas *io;
 
-	if (!c || gr->bound_ioas[s->mtty.d] < 0)
-		return NULL;
-	io = &c->cx->ioas[gr->bound_ioas[s->mtty.d]];
-	return io->used ? io : NULL;
+	if (!c)
+		return -EINVAL;
+	if (gr->bound_ioas[s->mtty.d] < 0 || !c->cx->ioas[gr->bound_ioas[s->mtty.d]].used)
+		return -ENOENT;
+	*io = &c->cx->ioas[gr->bound_ioas[s->mtty.d]];
+	return 0;
 }
 
 /* vfio_device_has_container(): a legacy container, not an iommufd */
@@ -57,9 +62,9 @@ static long pin_pages(struct vfsim *s, uint64_t iova, uint64_t npage)
 		ret = container_t1(s, &t);
 		return ret ? ret : t1_pin_pages(s, t, iova, npage, 3);
 	}
-	io = access_ioas(s);
-	if (!io)
-		return -EINVAL;
+	ret = access_ioas(s, &io);
+	if (ret)
+		return ret;
 	ret = iopt_access_pin(s, io, iova & ~(s->p.page_size - 1), npage * s->p.page_size, true);
 	return ret ? ret : (long)npage;
 }
@@ -75,8 +80,7 @@ static void unpin_pages(struct vfsim *s, uint64_t iova, uint64_t npage)
 			t1_unpin_pages(s, t, iova, npage);
 		return;
 	}
-	io = access_ioas(s);
-	if (io)
+	if (!access_ioas(s, &io))
 		iopt_access_unpin(s, io, iova & ~(s->p.page_size - 1), npage * s->p.page_size);
 }
 
@@ -91,8 +95,8 @@ static int dma_rw(struct vfsim *s, uint64_t iova, void *buf, uint64_t len, bool 
 		ret = container_t1(s, &t);
 		return ret ? (int)ret : t1_dma_rw(s, t, iova, buf, len, write);
 	}
-	io = access_ioas(s);
-	return io ? iopt_access_rw(s, io, iova, buf, len, write) : -EINVAL;
+	ret = access_ioas(s, &io);
+	return ret ? (int)ret : iopt_access_rw(s, io, iova, buf, len, write);
 }
 
 /* vfc_unpin_range(): every tracked pin overlapping [iova, iova + length). */
