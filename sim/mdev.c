@@ -106,7 +106,7 @@ void mtty_dma_unmap(struct vfsim *s, uint64_t iova, uint64_t length)
 	unsigned i = 0;
 
 	while (i < m->n_pins) {
-		uint64_t start = m->pins[i].iova, end = start + m->pins[i].npage * 4096;
+		uint64_t start = m->pins[i].iova, end = start + m->pins[i].npage * s->p.page_size;
 
 		if (start < iova + length && iova < end) {
 			unpin_pages(s, m->pins[i].iova, m->pins[i].npage);

@@ -72,7 +72,7 @@ long t1_pin_pages(struct vfsim *s, struct t1_iommu *t, uint64_t iova, uint64_t n
 {
 	/* with a domain everything is pinned and charged already */
 	bool acct = !t->n_domain_groups;
-	uint64_t i, pg = 4096;
+	uint64_t i, pg = s->p.page_size;
 	long ret = 0;
 
 	if (!t->v2)
@@ -140,15 +140,16 @@ long t1_pin_pages(struct vfsim *s, struct t1_iommu *t, uint64_t iova, uint64_t n
 void t1_unpin_pages(struct vfsim *s, struct t1_iommu *t, uint64_t iova, uint64_t npage)
 {
 	bool acct = !t->n_domain_groups;
+	uint64_t pg = s->p.page_size;
 
 	if (!t->v2)
 		return;
 	for (uint64_t i = 0; i < npage; i++) {
-		struct t1_dma *d = t1_find_dma(t, iova + 4096 * i, 4096);
+		struct t1_dma *d = t1_find_dma(t, iova + pg * i, pg);
 
 		if (!d)
 			break;
-		unpin_external(s, d, iova + 4096 * i, acct);
+		unpin_external(s, d, iova + pg * i, acct);
 	}
 }
 
@@ -182,8 +183,9 @@ int t1_dma_rw(struct vfsim *s, struct t1_iommu *t, uint64_t iova, void *data, ui
 		offset = iova - d->node.first;
 		n = count < d->size - offset ? count : d->size - offset;
 		vaddr = d->vaddr + offset;
-		r = vfsim_pin_walk(s, d->proc, vaddr & ~4095ull,
-				   ((vaddr & 4095) + n + 4095) / 4096, write, true);
+		r = vfsim_pin_walk(s, d->proc, vaddr & ~(s->p.page_size - 1),
+				   ((vaddr & (s->p.page_size - 1)) + n + s->p.page_size - 1) /
+				   s->p.page_size, write, true);
 		if (r.err)
 			return -EFAULT;
 		ret = write ? vfsim_copy_to_user(vaddr, buf, n) : vfsim_copy_from_user(buf, vaddr, n);
