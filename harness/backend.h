@@ -74,6 +74,14 @@ struct vf_backend_ops {
 	 */
 	void (*restore)(const struct vf_case *c);
 	/*
+	 * Processes a backend models in-process (the simulator) instead of
+	 * fork_proc: FORK calls proc_fork(pN), pN's steps run here between
+	 * proc_use(pN) and proc_use(p0), EXIT calls proc_exit(pN). 0 or -errno.
+	 */
+	int (*proc_fork)(struct vf_ctx *ctx, unsigned n);
+	int (*proc_use)(struct vf_ctx *ctx, unsigned n);
+	int (*proc_exit)(struct vf_ctx *ctx, unsigned n);
+	/*
 	 * MDEV_DMA: make the open emulated device of the topology pin, unpin
 	 * (npages = size / 4K), read or write (size bytes) at iova through the
 	 * container, as a vendor driver does. Returns the kernel's result (pages

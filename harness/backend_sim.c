@@ -23,6 +23,8 @@
 
 struct sim_priv {
 	struct vfsim *sim;
+	enum vfsim_personality pers;
+	int proc[VF_MAX_PROCS];	/* the sim's process id of p0..p3, -1 when none */
 	int device;		/* handle of the device a bar buffer came from */
 	struct { void *addr; uint64_t size; } maps[VF_MAX_BUFS + 1];
 	unsigned n_maps;
@@ -100,6 +102,9 @@ static int sim_open(struct vf_ctx *ctx, enum vfsim_personality pers)
 		return -ENOMEM;
 	ctx->priv = sp;
 	sp->device = -1;
+	sp->pers = pers;
+	for (unsigned i = 1; i < VF_MAX_PROCS; i++)
+		sp->proc[i] = -1;
 	err = sim_params(&params, ctx->err, sizeof(ctx->err));
 	if (err)
 		return err;
@@ -230,6 +235,7 @@ static int sim_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_
 		out->addr = (void *)(uintptr_t)(UNMAPPED_BASE + index * UNMAPPED_STRIDE);
 		return 0;
 	}
+	/* hugetlb memory pins like any populated anon memory; only its size matters */
 	p = real_map(sp, b->size, b->kind == VF_BUF_RO ? PROT_READ : PROT_READ | PROT_WRITE);
 	err = p ? vfsim_mem_add(sp->sim, (uintptr_t)p, b->size,
 				b->kind == VF_BUF_RO ? VFSIM_MEM_RO : VFSIM_MEM_ANON) : -ENOMEM;
@@ -242,25 +248,46 @@ static int sim_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_
 	return 0;
 }
 
-static int sim_set_creds(struct vf_ctx *ctx)
+/*
+ * Credentials change as in backend_kernel.c's apply(): dropping one capability
+ * keeps the others, setuid() away from root drops them all.
+ */
+static int sim_apply_creds(struct vf_ctx *ctx, const struct vf_creds *cr)
 {
 	struct sim_priv *sp = ctx->priv;
-	const struct vf_case *c = ctx->c;
+	uint32_t uid;
+	bool ipc_lock, rawio;
 
-	if (c->has_memlock)
-		vfsim_set_memlock(sp->sim, c->memlock);
-	switch (c->cred) {
+	if (cr->has_memlock)
+		vfsim_set_memlock(sp->sim, cr->memlock);
+	if (!cr->has_cred)
+		return 0;
+	vfsim_get_creds(sp->sim, &uid, &ipc_lock, &rawio);
+	switch (cr->cred) {
 	case VF_CRED_ROOT:
 		return 0;
 	case VF_CRED_NOCAP:
-		/* only CAP_IPC_LOCK is dropped; root keeps CAP_SYS_RAWIO */
-		vfsim_set_creds(sp->sim, 0, false, true);
+		vfsim_set_creds(sp->sim, uid, false, rawio);
+		return 0;
+	case VF_CRED_NORAWIO:
+		vfsim_set_creds(sp->sim, uid, ipc_lock, false);
 		return 0;
 	case VF_CRED_UID:
-		vfsim_set_creds(sp->sim, c->uid, false, false);
+		vfsim_set_creds(sp->sim, cr->uid, false, false);
 		return 0;
 	}
 	return -EINVAL;
+}
+
+static int sim_set_creds(struct vf_ctx *ctx)
+{
+	const struct vf_case *c = ctx->c;
+	struct vf_creds cr = {
+		.cred = c->cred, .uid = c->uid, .has_cred = true,
+		.has_memlock = c->has_memlock, .memlock = c->memlock,
+	};
+
+	return sim_apply_creds(ctx, &cr);
 }
 
 static void sim_acct(struct vf_ctx *ctx, json_t *acct)
@@ -269,8 +296,69 @@ static void sim_acct(struct vf_ctx *ctx, json_t *acct)
 	uint64_t lck, pin;
 
 	vfsim_acct(sp->sim, &lck, &pin);
+	json_object_set_new(acct, "user_locked", json_integer((json_int_t)vfsim_acct_user(sp->sim)));
 	json_object_set_new(acct, "VmLck", json_integer((json_int_t)lck));
 	json_object_set_new(acct, "VmPin", json_integer((json_int_t)pin));
+}
+
+static int sim_open_container(struct vf_ctx *ctx)
+{
+	struct sim_priv *sp = ctx->priv;
+
+	return vfsim_open_container(sp->sim, sp->pers);
+}
+
+static int sim_open_group(struct vf_ctx *ctx, unsigned g)
+{
+	struct sim_priv *sp = ctx->priv;
+
+	return vfsim_open_group(sp->sim, g);
+}
+
+static int sim_device_bind(struct vf_ctx *ctx, unsigned g, unsigned index, bool bind)
+{
+	struct sim_priv *sp = ctx->priv;
+
+	return vfsim_device_bind(sp->sim, g, index, bind);
+}
+
+/*
+ * The sim's processes live in this one process: FORK makes a sim process
+ * and the harness runs pN's steps here with pN current (proc_use).
+ */
+static int sim_proc_fork(struct vf_ctx *ctx, unsigned n)
+{
+	struct sim_priv *sp = ctx->priv;
+	int id;
+
+	if (n >= VF_MAX_PROCS)
+		return -EINVAL;
+	id = vfsim_proc_fork(sp->sim);
+	if (id < 0)
+		return id;
+	sp->proc[n] = id;
+	return 0;
+}
+
+static int sim_proc_use(struct vf_ctx *ctx, unsigned n)
+{
+	struct sim_priv *sp = ctx->priv;
+
+	if (n >= VF_MAX_PROCS || sp->proc[n] < 0)
+		return -ESRCH;
+	return vfsim_proc_use(sp->sim, sp->proc[n]);
+}
+
+static int sim_proc_exit(struct vf_ctx *ctx, unsigned n)
+{
+	struct sim_priv *sp = ctx->priv;
+	int err;
+
+	if (!n || n >= VF_MAX_PROCS || sp->proc[n] < 0)
+		return -ESRCH;
+	err = vfsim_proc_exit(sp->sim, sp->proc[n]);
+	sp->proc[n] = -1;
+	return err;
 }
 
 static const char *sim_release(void)
@@ -291,32 +379,52 @@ static void sim_close(struct vf_ctx *ctx)
 	ctx->priv = NULL;
 }
 
+static long sim_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iova, uint64_t size,
+			 uint64_t *sum)
+{
+	static const enum vfsim_mdev_op ops[] = {
+		[VF_MDEV_PIN] = VFSIM_MDEV_PIN, [VF_MDEV_UNPIN] = VFSIM_MDEV_UNPIN,
+		[VF_MDEV_READ] = VFSIM_MDEV_READ, [VF_MDEV_WRITE] = VFSIM_MDEV_WRITE,
+	};
+	struct sim_priv *sp = ctx->priv;
+
+	/* the reference kernel's trigger only exists with the mdev topology */
+	if (ctx->c->topo != VF_TOPO_MDEV || (unsigned)op > VF_MDEV_WRITE)
+		return -ENOSYS;
+	if (op == VF_MDEV_PIN || op == VF_MDEV_UNPIN)
+		size /= 4096;
+	return vfsim_mdev_dma(sp->sim, ops[op], iova, size, sum);
+}
+
+#define SIM_COMMON_OPS \
+	.topo_missing = sim_topo_missing, \
+	.ioctl = sim_ioctl, \
+	.close_handle = sim_close_handle, \
+	.device_name = sim_device_name, \
+	.buf_create = sim_buf_create, \
+	.set_creds = sim_set_creds, \
+	.acct = sim_acct, \
+	.release = sim_release, \
+	.close = sim_close, \
+	.open_container = sim_open_container, \
+	.open_group = sim_open_group, \
+	.apply_creds = sim_apply_creds, \
+	.device_bind = sim_device_bind, \
+	.proc_fork = sim_proc_fork, \
+	.proc_use = sim_proc_use, \
+	.proc_exit = sim_proc_exit, \
+	.mdev_dma = sim_mdev_dma
+
 const struct vf_backend_ops vf_sim_type1_ops = {
 	.name = "sim-type1",
 	.personality = "type1",
-	.topo_missing = sim_topo_missing,
 	.open = sim_type1_open,
-	.ioctl = sim_ioctl,
-	.close_handle = sim_close_handle,
-	.device_name = sim_device_name,
-	.buf_create = sim_buf_create,
-	.set_creds = sim_set_creds,
-	.acct = sim_acct,
-	.release = sim_release,
-	.close = sim_close,
+	SIM_COMMON_OPS,
 };
 
 const struct vf_backend_ops vf_sim_compat_ops = {
 	.name = "sim-compat",
 	.personality = "compat",
-	.topo_missing = sim_topo_missing,
 	.open = sim_compat_open,
-	.ioctl = sim_ioctl,
-	.close_handle = sim_close_handle,
-	.device_name = sim_device_name,
-	.buf_create = sim_buf_create,
-	.set_creds = sim_set_creds,
-	.acct = sim_acct,
-	.release = sim_release,
-	.close = sim_close,
+	SIM_COMMON_OPS,
 };

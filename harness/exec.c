@@ -1016,16 +1016,63 @@ static void __attribute__((noreturn)) worker_loop(struct vf_exec *ex, int cmd, i
 	_exit(0);
 }
 
+/* procs[n].pid of a process the backend runs in-process (proc_fork) */
+#define LOCAL_PROC	(-1)
+
+/* The running process's handles into sl, and back. */
+static void get_slots(const struct vf_exec *ex, struct vf_slots *sl)
+{
+	const struct vf_ctx *ctx = ex->ctx;
+
+	sl->container = ctx->container;
+	memcpy(sl->group, ctx->group, sizeof(sl->group));
+	memcpy(sl->containers, ctx->containers, sizeof(sl->containers));
+	memcpy(sl->device_fds, ex->device_fds, sizeof(sl->device_fds));
+	sl->n_device_fds = ex->n_device_fds;
+}
+
+static void put_slots(struct vf_exec *ex, const struct vf_slots *sl)
+{
+	struct vf_ctx *ctx = ex->ctx;
+
+	ctx->container = sl->container;
+	memcpy(ctx->group, sl->group, sizeof(sl->group));
+	memcpy(ctx->containers, sl->containers, sizeof(sl->containers));
+	memcpy(ex->device_fds, sl->device_fds, sizeof(sl->device_fds));
+	ex->n_device_fds = sl->n_device_fds;
+}
+
+/* Exchange the running process's handles with those kept in sl. */
+static void swap_slots(struct vf_exec *ex, struct vf_slots *sl)
+{
+	struct vf_slots cur;
+
+	get_slots(ex, &cur);
+	put_slots(ex, sl);
+	*sl = cur;
+}
+
 static struct call exec_fork(struct vf_exec *ex, const struct vf_step *s)
 {
 	struct vf_ctx *ctx = ex->ctx;
 	unsigned n = (unsigned)s->val[VF_F_PROC];
 	int cmd[2], res[2], pid;
 
-	if (!ctx->ops->fork_proc)
-		return (struct call){ -1, ENOSYS };
 	if (ex->procs[n].pid)
 		return (struct call){ -1, EEXIST };
+	if (ctx->ops->proc_fork) {
+		int err = ctx->ops->proc_fork(ctx, n);
+
+		if (err)
+			return (struct call){ -1, -err };
+		ex->procs[n].pid = LOCAL_PROC;
+		ex->procs[n].cmd = ex->procs[n].res = -1;
+		/* the child's fd table is a copy of the parent's */
+		get_slots(ex, &ex->procs[n].slots);
+		return (struct call){ 0, 0 };
+	}
+	if (!ctx->ops->fork_proc)
+		return (struct call){ -1, ENOSYS };
 	/* a step sent to a process that died must fail with EPIPE, not kill p0 */
 	signal(SIGPIPE, SIG_IGN);
 	if (pipe2(cmd, O_CLOEXEC))
@@ -1072,6 +1119,11 @@ static json_t *wait_proc(struct vf_exec *ex, unsigned n)
 	char s[48];
 	int st;
 
+	if (ex->procs[n].pid == LOCAL_PROC) {
+		ex->procs[n].pid = 0;
+		/* an in-process process ends as a worker does: exit 0 */
+		return json_string(ex->ctx->ops->proc_exit(ex->ctx, n) ? "exit-1" : "exit-0");
+	}
 	close(ex->procs[n].cmd);
 	close(ex->procs[n].res);
 	while (waitpid(ex->procs[n].pid, &st, 0) < 0 && errno == EINTR)
@@ -1123,6 +1175,18 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 	const char *en;
 	char pname[16];
 
+	if (s->proc != ex->self && ex->procs[s->proc].pid == LOCAL_PROC &&
+	    !ctx->ops->proc_use(ctx, s->proc)) {
+		unsigned self = ex->self;
+
+		ex->self = s->proc;
+		swap_slots(ex, &ex->procs[s->proc].slots);
+		obs = vf_exec_step(ex, s, index);
+		swap_slots(ex, &ex->procs[s->proc].slots);
+		ex->self = self;
+		ctx->ops->proc_use(ctx, self);
+		return obs;
+	}
 	if (s->proc != ex->self) {
 		obs = remote_step(ex, index, s->proc);
 		if (obs)

@@ -22,6 +22,12 @@ struct vf_exec {
 	struct {
 		int pid;		/* 0: not running */
 		int cmd, res;
+		/* an in-process pN's own fd table while it is not running */
+		struct vf_slots {
+			int container, group[VF_MAX_GROUPS], containers[VF_MAX_CONTAINERS];
+			int device_fds[VF_MAX_DEVICE_FDS];
+			unsigned n_device_fds;
+		} slots;
 	} procs[VF_MAX_PROCS];
 	unsigned self;			/* which process this is: 0, or N in pN */
 };

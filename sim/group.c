@@ -154,6 +154,8 @@ static long group_get_device_fd(struct vfsim *s, unsigned g, const char *name, i
 			dev->open_count--;
 			return ret;
 		}
+		if (gr->type == GROUP_EMULATED)
+			mtty_open(s, g, d);
 	}
 	gr->dev_opens++;
 	*new_dev = (int)d;
@@ -168,6 +170,8 @@ int device_close(struct vfsim *s, unsigned g, unsigned d)
 	gr->dev_opens--;
 	if (--dev->open_count)
 		return 0;
+	/* close_device comes before the container or iommufd lets the device go */
+	mtty_close(s, g, d);
 	if (gr->container && gr->container->pers == VFSIM_TYPE1 && gr->container_users > 1)
 		gr->container_users--;
 	compat_device_close(s, g, d);

@@ -54,9 +54,15 @@ static uint64_t pages_alone(struct vfsim *s, struct ioas *io, struct iopt_area *
 	uint64_t n = pg_last - pg_first + 1;
 	struct itree_node *it;
 
-	/* only a cut shares pages between areas; the common case needs no scan */
-	if (self->pages->refs == 1)
+	/* only a cut or an access shares pages; the common case needs no scan */
+	if (self->pages->refs == 1 && !self->pages->n_acc)
 		return n;
+	if (self->pages->n_acc) {
+		n = 0;
+		for (uint64_t i = pg_first; i <= pg_last; i++)
+			n += !iopt_page_pinned(s, io, self, i);
+		return n;
+	}
 	for (it = itree_min(&io->areas); it; it = itree_next(it, 0, UINT64_MAX)) {
 		struct iopt_area *o = container_of(it, struct iopt_area, node);
 		uint64_t f, l;
@@ -71,8 +77,31 @@ static uint64_t pages_alone(struct vfsim *s, struct ioas *io, struct iopt_area *
 	return n;
 }
 
+/*
+ * Is page index of self's pages held by something other than self: another
+ * filled area (after a cut) or an access pin? Then it is charged already.
+ */
+bool iopt_page_pinned(struct vfsim *s, struct ioas *io, struct iopt_area *self, uint64_t index)
+{
+	struct iopt_pages *pg = self->pages;
+	struct itree_node *it;
+
+	if (pg->acc && pg->acc[index])
+		return true;
+	if (pg->refs == 1)
+		return false;
+	for (it = itree_min(&io->areas); it; it = itree_next(it, 0, UINT64_MAX)) {
+		struct iopt_area *o = container_of(it, struct iopt_area, node);
+
+		if (o != self && o->pages == pg && o->filled && area_pg_first(s, o) <= index &&
+		    index <= area_pg_last(s, o))
+			return true;
+	}
+	return false;
+}
+
 /* do_update_pinned(): charge or give back npages. */
-static int update_pinned(struct vfsim *s, struct iopt_pages *pg, uint64_t npages, bool inc)
+int iopt_update_pinned(struct vfsim *s, struct iopt_pages *pg, uint64_t npages, bool inc)
 {
 	struct vfsim_user *u = vfsim_user_get(s, pg->uid);
 
@@ -112,12 +141,12 @@ static int area_fill(struct vfsim *s, struct ioas *io, struct iopt_area *a)
 	if (r.err)
 		return -r.err;
 	n = pages_alone(s, io, a, first, last);
-	ret = update_pinned(s, pg, n, true);
+	ret = iopt_update_pinned(s, pg, n, true);
 	if (ret)
 		return ret;
 	/* the IOMMU refuses a mapping with neither read nor write */
 	if (!(a->prot & (PROT_READ_BIT | PROT_WRITE_BIT))) {
-		update_pinned(s, pg, n, false);
+		iopt_update_pinned(s, pg, n, false);
 		return -EINVAL;
 	}
 	a->filled = true;
@@ -129,7 +158,7 @@ static void area_unfill(struct vfsim *s, struct ioas *io, struct iopt_area *a)
 	if (!a->filled)
 		return;
 	a->filled = false;
-	update_pinned(s, a->pages, pages_alone(s, io, a, area_pg_first(s, a),
+	iopt_update_pinned(s, a->pages, pages_alone(s, io, a, area_pg_first(s, a),
 					       area_pg_last(s, a)), false);
 }
 
@@ -138,8 +167,12 @@ static void area_free(struct vfsim *s, struct ioas *io, struct iopt_area *a)
 	area_unfill(s, io, a);
 	itree_remove(&io->areas, &a->node);
 	u64map_del(&io->by_iova, a->node.first);
-	if (--a->pages->refs == 0)
+	if (--a->pages->refs == 0) {
+		free(a->pages->acc);
+		a->pages->acc = NULL;
+		a->pages->n_acc = 0;
 		pool_put(&io->pages_pool, a->pages);
+	}
 	pool_put(&io->area_pool, a);
 }
 
@@ -247,6 +280,14 @@ int iopt_unmap_range(struct vfsim *s, struct ioas *io, uint64_t start, uint64_t 
 			rc = -ENOENT;
 			break;
 		}
+		/* iommufd_access_notify_unmap(): the vendor driver unpins, then it goes */
+		if (container_of(n, struct iopt_area, node)->num_accesses) {
+			mtty_dma_unmap(s, n->first, n->last - n->first + 1);
+			if (container_of(n, struct iopt_area, node)->num_accesses) {
+				rc = -EBUSY;
+				break;
+			}
+		}
 		*unmapped += n->last - n->first + 1;
 		area_free(s, io, container_of(n, struct iopt_area, node));
 		n = next;
@@ -266,6 +307,9 @@ int iopt_cut(struct ioas *io, uint64_t iova)
 	a = container_of(n, struct iopt_area, node);
 	if (((iova + 1) & (align - 1)) ||
 	    ((a->start_byte + (iova + 1 - n->first)) & (align - 1)))
+		return -EINVAL;
+	/* an access's pins cannot be split with the area */
+	if (a->num_accesses)
 		return -EINVAL;
 	rhs = pool_get(&io->area_pool);
 	if (!rhs)

@@ -30,6 +30,10 @@ int vfsim_proc_fork(struct vfsim *s)
 		*c = *m;
 		itree_insert(&child->mem, &c->node);
 	}
+	/* and a copy of its fd table */
+	for (int i = 0; i < VFSIM_MAX_HANDLES; i++)
+		if (s->handles[i].holders & (1u << s->cur))
+			s->handles[i].holders |= 1u << id;
 	return id;
 }
 
@@ -46,6 +50,8 @@ int vfsim_proc_exit(struct vfsim *s, int proc)
 		free(container_of(n, struct vfsim_mem, node));
 	}
 	p->dead = true;
+	/* its fds close as it goes: what only it still held is released */
+	vfsim_handle_drop(s, proc);
 	if (s->cur == proc)
 		s->cur = 0;
 	return 0;

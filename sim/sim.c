@@ -109,13 +109,16 @@ static void mem_clear(struct vfsim_proc *p)
 	}
 }
 
+static void handle_release(struct vfsim *s, struct vfsim_handle *h);
+
 void vfsim_free(struct vfsim *s)
 {
 	if (!s)
 		return;
+	/* every process's copy goes: the machine is switched off */
 	for (int h = VFSIM_MAX_HANDLES - 1; h >= 0; h--)
 		if (s->handles[h].kind != H_FREE)
-			vfsim_close(s, h + VFSIM_HANDLE_BASE);
+			handle_release(s, &s->handles[h]);
 	for (unsigned i = 0; i < VFSIM_MAX_PROCS; i++)
 		if (s->procs[i].used)
 			mem_clear(&s->procs[i]);
@@ -216,6 +219,21 @@ void vfsim_acct(const struct vfsim *s, uint64_t *vmlck_kb, uint64_t *vmpin_kb)
 	*vmpin_kb = p->pinned_vm * kb;
 }
 
+uint64_t vfsim_acct_user(const struct vfsim *s)
+{
+	return vfsim_user_locked(s, s->procs[s->cur].uid) * (s->p.page_size / 1024);
+}
+
+void vfsim_get_creds(const struct vfsim *s, uint32_t *uid, bool *cap_ipc_lock,
+		     bool *cap_sys_rawio)
+{
+	const struct vfsim_proc *p = &s->procs[s->cur];
+
+	*uid = p->uid;
+	*cap_ipc_lock = p->cap_ipc_lock;
+	*cap_sys_rawio = p->cap_sys_rawio;
+}
+
 /* ---- handles ---- */
 
 static int handle_alloc(struct vfsim *s, enum handle_kind kind)
@@ -224,6 +242,7 @@ static int handle_alloc(struct vfsim *s, enum handle_kind kind)
 		if (s->handles[h].kind == H_FREE) {
 			memset(&s->handles[h], 0, sizeof(s->handles[h]));
 			s->handles[h].kind = kind;
+			s->handles[h].holders = 1u << s->cur;
 			return h;
 		}
 	}
@@ -303,19 +322,49 @@ static void release_unused_groups(struct vfsim *s)
 	}
 }
 
-int vfsim_close(struct vfsim *s, int handle)
+/* The last fd of a file went: what it held goes with it. */
+static void handle_release(struct vfsim *s, struct vfsim_handle *h)
 {
-	struct vfsim_handle *h = handle_get(s, handle);
-
-	if (!h)
-		return -EBADF;
 	if (h->kind == H_DEVICE)
 		device_close(s, h->group, h->dev);
 	else if (h->kind == H_CONTAINER)
 		container_put(s, h->c);
 	h->kind = H_FREE;
 	release_unused_groups(s);
+}
+
+/*
+ * A forked process has its own fd table: closing drops the caller's copy
+ * only. A process that never had it (one that got it passed) closes it for
+ * everybody, as the only holder would.
+ */
+int vfsim_close(struct vfsim *s, int handle)
+{
+	struct vfsim_handle *h = handle_get(s, handle);
+	unsigned bit = 1u << s->cur;
+
+	if (!h)
+		return -EBADF;
+	h->holders = h->holders & bit ? h->holders & ~bit : 0;
+	if (!h->holders)
+		handle_release(s, h);
 	return 0;
+}
+
+/* Process proc's fd table goes away (exit). */
+void vfsim_handle_drop(struct vfsim *s, int proc)
+{
+	unsigned bit = 1u << proc;
+
+	for (int i = 0; i < VFSIM_MAX_HANDLES; i++) {
+		struct vfsim_handle *h = &s->handles[i];
+
+		if (h->kind == H_FREE || !(h->holders & bit))
+			continue;
+		h->holders &= ~bit;
+		if (!h->holders)
+			handle_release(s, h);
+	}
 }
 
 /* The container a handle stands for, for GROUP_SET_CONTAINER's fd. */

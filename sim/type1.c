@@ -241,6 +241,16 @@ void t1_detach_group(struct vfsim *s, struct t1_iommu *t, unsigned g)
 				t1_remove_dma(s, t, container_of(n, struct t1_dma, node));
 		return;
 	}
+	/*
+	 * A group that cannot report its dirty pages leaves: the scope may
+	 * shrink, so vfio_iommu_populate_bitmap_full() marks everything dirty.
+	 */
+	if (t->dirty_tracking)
+		for (n = itree_min(&t->dmas); n; n = itree_next(n, 0, UINT64_MAX)) {
+			struct t1_dma *d = container_of(n, struct t1_dma, node);
+
+			t1_bitmap_set(t, d, 0, d->size);
+		}
 	if (--t->n_domain_groups)
 		return;
 	if (!t->n_emulated_groups) {
@@ -254,6 +264,9 @@ void t1_detach_group(struct vfsim *s, struct t1_iommu *t, unsigned g)
 
 			t1_unpin_dma(s, d);
 			d->iommu_mapped = false;
+			/* vfio_iommu_unmap_unpin_reaccount(): the driver's pins stay charged */
+			s->procs[d->proc].locked_vm += t1_vpfn_pages(d);
+			d->locked = t1_vpfn_pages(d);
 		}
 	}
 	t->pgsize_bitmap = ~(s->p.page_size - 1);

@@ -26,14 +26,18 @@ int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 	struct pin_result r = vfsim_pin_walk(s, s->cur, d->vaddr, npages,
 					     d->prot & VFIO_DMA_MAP_FLAG_WRITE, true);
 
+	uint64_t charge;
+
 	(void)t;
+	/* pages a vendor driver pinned are charged already (vfio_find_vpfn()) */
+	charge = r.counted > t1_vpfn_pages(d) ? r.counted - t1_vpfn_pages(d) : 0;
 	/* counted pages all come before the bad one, so the limit is hit first */
-	if (!d->lock_cap && cur->locked_vm + r.counted > limit)
+	if (!d->lock_cap && cur->locked_vm + charge > limit)
 		return -ENOMEM;
 	if (r.err)
 		return -r.err;
-	s->procs[d->proc].locked_vm += r.counted;
-	d->locked = r.counted;
+	s->procs[d->proc].locked_vm += charge;
+	d->locked += charge;
 	return 0;
 }
 
@@ -50,6 +54,10 @@ void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 		t->vaddr_invalid_count--;
 	itree_remove(&t->dmas, &d->node);
 	u64map_del(&t->by_iova, d->node.first);
+	free(d->vpfn);
+	t1_bitmap_free(d);
+	d->vpfn = NULL;
+	d->n_vpfn = d->cap_vpfn = 0;
 	t->dma_avail++;
 	pool_put(&t->dma_pool, d);
 }
@@ -127,6 +135,13 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 	}
 	itree_insert_unchecked(&t->dmas, &d->node);	/* t1_find_dma() said it is free */
 	t->dma_avail--;
+	if (t->dirty_tracking) {
+		ret = t1_bitmap_alloc(t, d);
+		if (ret) {
+			t1_remove_dma(s, t, d);
+			return ret;
+		}
+	}
 	/* without an IOMMU domain (mdev only) nothing is pinned until a device asks */
 	if (!t->n_domain_groups)
 		return 0;
@@ -171,40 +186,6 @@ static struct itree_node *first_node(struct t1_iommu *t, uint64_t start, uint64_
 	if (res && size && res->first >= start + size)
 		res = NULL;
 	return res;
-}
-
-/*
- * update_user_bitmap(): one mapping's dirty bits at their offset from base.
- * Whole u64 words are written; the bits of the first word below the mapping
- * are kept from what the user buffer held, the rest of the last word is 0.
- */
-int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, const struct t1_dma *d,
-			  uint64_t base, uint64_t pgsize)
-{
-	uint64_t pgshift = ffs64(pgsize), nbits = d->size >> pgshift;
-	uint64_t bit_offset = (d->node.first - base) >> pgshift;
-	uint64_t word = bit_offset / 64, shift = bit_offset % 64, leftover = 0;
-	uint64_t nwords = (nbits + shift + 63) / 64, *buf;
-	/* no device here can report dirty pages: every IOMMU-mapped page is dirty */
-	bool all = t->n_domain_groups && d->iommu_mapped;
-	int ret;
-
-	buf = calloc(nwords ? nwords : 1, sizeof(*buf));
-	if (!buf)
-		return -ENOMEM;
-	for (uint64_t b = shift; all && b < shift + nbits; b++)
-		buf[b / 64] |= 1ull << (b % 64);
-	if (shift) {
-		ret = vfsim_copy_from_user(&leftover, bitmap + word * 8, sizeof(leftover));
-		if (ret) {
-			free(buf);
-			return ret;
-		}
-		buf[0] |= leftover & ((1ull << shift) - 1);
-	}
-	ret = vfsim_copy_to_user(bitmap + word * 8, buf, nwords * 8);
-	free(buf);
-	return ret;
 }
 
 static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type1_dma_unmap *u,
@@ -291,6 +272,9 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 			if (ret)
 				break;
 		}
+		/* vfio_notify_dma_unmap(): the vendor driver lets go of its pins first */
+		if (d->n_vpfn)
+			mtty_dma_unmap(s, d->node.first, d->size);
 		unmapped += d->size;
 		/* a mapping reaching the range's end is the last one in it */
 		n = n->last >= iova + size - 1 ? NULL : itree_next(n, 0, UINT64_MAX);

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include <linux/vfio.h>
+#include <stdlib.h>
 #include "vfsim_int.h"
 
 #define CAPS_MAX	512
@@ -141,11 +142,13 @@ static long dirty_get_bitmap(struct vfsim *s, struct t1_iommu *t, void *arg,
 	     n = itree_next(n, 0, range.iova + range.size - 1)) {
 		if (n->first < range.iova)
 			continue;
-		ret = t1_update_user_bitmap((uintptr_t)range.bitmap.data, t,
-					    container_of(n, struct t1_dma, node), range.iova,
+		struct t1_dma *dd = container_of(n, struct t1_dma, node);
+
+		ret = t1_update_user_bitmap((uintptr_t)range.bitmap.data, t, dd, range.iova,
 					    pgsize);
 		if (ret)
 			return ret;
+		t1_bitmap_repopulate(t, dd);
 	}
 	(void)s;
 	return 0;
@@ -157,6 +160,8 @@ long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg)
 	size_t minsz = offsetof(struct vfio_iommu_type1_dirty_bitmap, flags) + sizeof(dirty.flags);
 	uint32_t mask = VFIO_IOMMU_DIRTY_PAGES_FLAG_START | VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP |
 			VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
+	int ret;
+
 	if (!t->v2)
 		return -EACCES;
 	if (arg_in(&dirty, arg, minsz))
@@ -167,10 +172,24 @@ long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg)
 	if (dirty.flags & (dirty.flags - 1))
 		return -EINVAL;
 	if (dirty.flags & VFIO_IOMMU_DIRTY_PAGES_FLAG_START) {
+		if (t->dirty_tracking)
+			return 0;
+		/* vfio_dma_bitmap_alloc_all(): every mapping gets its bitmap */
+		for (struct itree_node *n = itree_min(&t->dmas); n; n = itree_next(n, 0, UINT64_MAX)) {
+			ret = t1_bitmap_alloc(t, container_of(n, struct t1_dma, node));
+			if (ret)
+				return ret;
+		}
 		t->dirty_tracking = true;
 		return 0;
 	}
 	if (dirty.flags & VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP) {
+		/* the bitmaps go: what the driver wrote is forgotten */
+		for (struct itree_node *n = itree_min(&t->dmas); n; n = itree_next(n, 0, UINT64_MAX)) {
+			struct t1_dma *d = container_of(n, struct t1_dma, node);
+
+			t1_bitmap_free(d);
+		}
 		t->dirty_tracking = false;
 		return 0;
 	}

@@ -79,6 +79,10 @@ struct t1_dma {
 	bool lock_cap;			/* CAP_IPC_LOCK when mapped */
 	int proc;			/* the task that mapped it */
 	uint64_t locked;		/* pages charged to the task's locked_vm */
+	/* pages a vendor driver pinned (dma->pfn_list): iova and pin count */
+	struct t1_vpfn { uint64_t iova; unsigned refs; } *vpfn;
+	unsigned n_vpfn, cap_vpfn;
+	uint64_t *bitmap;		/* dirty bits while tracking, one word spare */
 };
 
 struct t1_range {
@@ -113,6 +117,8 @@ struct iopt_pages {
 	uint32_t uid;
 	unsigned refs;			/* areas referencing these pages */
 	uint64_t npinned;		/* pages charged */
+	uint32_t *acc;			/* per page: access pins (NULL until the first) */
+	uint64_t n_acc;			/* pages with access pins */
 };
 
 struct iopt_area {
@@ -121,6 +127,7 @@ struct iopt_area {
 	uint64_t start_byte;		/* offset of iova's byte in pages */
 	int prot;
 	bool filled;			/* pinned into the domain */
+	unsigned num_accesses;		/* access pins inside this area */
 };
 
 struct iopt_resv {
@@ -169,12 +176,28 @@ enum handle_kind { H_FREE, H_CONTAINER, H_GROUP, H_DEVICE };
 
 struct vfsim_handle {
 	enum handle_kind kind;
+	unsigned holders;		/* processes whose fd table has it (bit per process) */
 	struct vfsim_container *c;
 	unsigned group, dev;
 };
 
+/*
+ * The mtty sample driver with ref-kernel/patches/0002: the open mtty device
+ * and the pins it holds (at most 64, each of at most 512 pages).
+ */
+#define MTTY_MAX_PINS	64
+#define MTTY_MAX_NPAGE	512
+#define MTTY_MAX_RW	(64 * 1024)
+struct vfsim_mtty {
+	bool open;
+	unsigned g, d;
+	struct { uint64_t iova; uint64_t npage; } pins[MTTY_MAX_PINS];
+	unsigned n_pins;
+};
+
 struct vfsim {
 	struct vfsim_params p;
+	struct vfsim_mtty mtty;
 	enum vfsim_topo topo;
 	struct vfsim_group groups[VFSIM_MAX_GROUPS];
 	unsigned n_groups;
@@ -201,6 +224,7 @@ static inline uint64_t min_pgsize(uint64_t bitmap)
 }
 
 /* sim.c */
+void vfsim_handle_drop(struct vfsim *s, int proc);
 struct vfsim_user *vfsim_user_get(struct vfsim *s, uint32_t uid);
 struct vfsim_container *vfsim_group_container(struct vfsim *s, unsigned g);
 bool vfsim_group_in(const struct vfsim_container *c, unsigned g);
@@ -246,11 +270,29 @@ long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg);
 int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d);
 void t1_unpin_dma(struct vfsim *s, struct t1_dma *d);
 void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d);
-int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, const struct t1_dma *d,
+int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, struct t1_dma *d,
 			  uint64_t base, uint64_t pgsize);
 int t1_verify_bitmap_size(uint64_t npages, uint64_t bitmap_size);
 bool t1_iova_valid(const struct t1_iommu *t, uint64_t first, uint64_t last);
 struct t1_dma *t1_find_dma(struct t1_iommu *t, uint64_t iova, uint64_t size);
+
+/* type1_pin.c: what a vendor driver does through a type1 container */
+long t1_pin_pages(struct vfsim *s, struct t1_iommu *t, uint64_t iova, uint64_t npage, int prot);
+void t1_unpin_pages(struct vfsim *s, struct t1_iommu *t, uint64_t iova, uint64_t npage);
+int t1_dma_rw(struct vfsim *s, struct t1_iommu *t, uint64_t iova, void *data, uint64_t count,
+	      bool write);
+uint64_t t1_vpfn_pages(const struct t1_dma *d);
+
+/* type1_bitmap.c: a mapping's dirty bitmap (dma->bitmap) while pages are tracked */
+int t1_bitmap_alloc(const struct t1_iommu *t, struct t1_dma *d);
+void t1_bitmap_free(struct t1_dma *d);
+void t1_bitmap_set(const struct t1_iommu *t, struct t1_dma *d, uint64_t offset, uint64_t len);
+void t1_bitmap_repopulate(const struct t1_iommu *t, struct t1_dma *d);
+
+/* mdev.c: the mtty vendor driver */
+void mtty_dma_unmap(struct vfsim *s, uint64_t iova, uint64_t length);
+void mtty_open(struct vfsim *s, unsigned g, unsigned d);
+void mtty_close(struct vfsim *s, unsigned g, unsigned d);
 
 /* container.c: the type1 container (/dev/vfio/vfio) */
 long container_ioctl(struct vfsim *s, struct vfsim_container *c, unsigned long req, void *arg);
@@ -290,6 +332,15 @@ int iopt_reserve(struct ioas *io, uint64_t start, uint64_t last, int owner);
 void iopt_unreserve(struct ioas *io, int owner);
 int iopt_add_access(struct ioas *io);
 int iopt_disable_large_pages(struct ioas *io);
+bool iopt_page_pinned(struct vfsim *s, struct ioas *io, struct iopt_area *self, uint64_t index);
+int iopt_update_pinned(struct vfsim *s, struct iopt_pages *pg, uint64_t npages, bool inc);
+
+/* iopt_access.c: an emulated device's pins and copies (iommufd_access_*) */
+int iopt_access_pin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t length,
+		    bool write);
+void iopt_access_unpin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t length);
+int iopt_access_rw(struct vfsim *s, struct ioas *io, uint64_t iova, void *data,
+		   uint64_t length, bool write);
 uint64_t iopt_pagesizes(const struct ioas *io);
 
 #endif

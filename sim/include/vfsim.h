@@ -91,6 +91,21 @@ int vfsim_mem_add(struct vfsim *s, uint64_t vaddr, uint64_t size, enum vfsim_mem
 void vfsim_acct(const struct vfsim *s, uint64_t *vmlck_kb, uint64_t *vmpin_kb);
 /* Pages user uid has locked (per-user locked_vm, iommufd's charge). */
 uint64_t vfsim_user_locked(const struct vfsim *s, uint32_t uid);
+/* The current process's user's locked_vm in kB (what the reference kernel's probe reads). */
+uint64_t vfsim_acct_user(const struct vfsim *s);
+/* Credentials of the current process, for changing one of them. */
+void vfsim_get_creds(const struct vfsim *s, uint32_t *uid, bool *cap_ipc_lock,
+		     bool *cap_sys_rawio);
+
+/*
+ * The reference kernel's mtty (ref-kernel/patches/0002): make the open mtty
+ * device pin or unpin n pages, or read or write n bytes (filled with 0x5a),
+ * at iova through its container, as a vendor driver does. Returns pages
+ * pinned, 0 or -errno (ENODEV: no mtty open); *sum is the byte sum a read got.
+ */
+enum vfsim_mdev_op { VFSIM_MDEV_PIN, VFSIM_MDEV_UNPIN, VFSIM_MDEV_READ, VFSIM_MDEV_WRITE };
+long vfsim_mdev_dma(struct vfsim *s, enum vfsim_mdev_op op, uint64_t iova, uint64_t n,
+		    uint64_t *sum);
 
 /* Handles: small positive integers, like fds. Negative returns are -errno. */
 int vfsim_open_container(struct vfsim *s, enum vfsim_personality pers);

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * An emulated device's view of an IOAS (iommufd_access_pin_pages(),
+ * unpin_pages(), iommufd_access_rw()). Pins count per page of the pages
+ * object: a page costs the mapping user once, whether a domain, an access
+ * or both hold it, and is given back when the last of them lets go.
+ */
+#include <stdlib.h>
+#include "vfsim_int.h"
+
+#define PROT_W	2	/* IOMMU_WRITE */
+#define PROT_R	1	/* IOMMU_READ */
+
+static uint64_t page_of(struct vfsim *s, const struct iopt_area *a, uint64_t iova)
+{
+	return (a->start_byte + (iova - a->node.first)) / s->p.page_size;
+}
+
+/* Drop one access pin of page index; the last holder gives the charge back. */
+static void page_put(struct vfsim *s, struct ioas *io, struct iopt_area *a, uint64_t index)
+{
+	struct iopt_pages *pg = a->pages;
+
+	if (!pg->acc || !pg->acc[index])
+		return;
+	if (--pg->acc[index])
+		return;
+	pg->n_acc--;
+	if (!a->filled && !iopt_page_pinned(s, io, a, index))
+		iopt_update_pinned(s, pg, 1, false);
+}
+
+static int page_get(struct vfsim *s, struct ioas *io, struct iopt_area *a, uint64_t index)
+{
+	struct iopt_pages *pg = a->pages;
+	struct pin_result r;
+	int ret;
+
+	if (!pg->acc) {
+		pg->acc = calloc(pg->npages, sizeof(*pg->acc));
+		if (!pg->acc)
+			return -ENOMEM;
+	}
+	if (pg->acc[index]) {
+		pg->acc[index]++;
+		return 0;
+	}
+	if (!a->filled && !iopt_page_pinned(s, io, a, index)) {
+		if (s->procs[pg->proc].dead)
+			return -EFAULT;
+		r = vfsim_pin_walk(s, pg->proc, pg->uptr + index * s->p.page_size, 1,
+				   pg->writable, false);
+		if (r.err)
+			return -r.err;
+		ret = iopt_update_pinned(s, pg, 1, true);
+		if (ret)
+			return ret;
+	}
+	pg->acc[index] = 1;
+	pg->n_acc++;
+	return 0;
+}
+
+/* Undo the pins of [iova, upto) made by a pin that failed later. */
+static void unpin_range(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t upto)
+{
+	while (iova < upto) {
+		struct itree_node *n = itree_find(&io->areas, iova);
+		struct iopt_area *a;
+		uint64_t last;
+
+		if (!n)
+			return;
+		a = container_of(n, struct iopt_area, node);
+		last = n->last < upto - 1 ? n->last : upto - 1;
+		for (uint64_t at = iova; at <= last; at += s->p.page_size)
+			page_put(s, io, a, page_of(s, a, at));
+		if (a->num_accesses)
+			a->num_accesses--;
+		if (last == UINT64_MAX)
+			return;
+		iova = last + 1;
+	}
+}
+
+int iopt_access_pin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t length,
+		    bool write)
+{
+	uint64_t last, at = iova;
+	int ret = 0;
+
+	if (!length)
+		return -EINVAL;
+	if (__builtin_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	/* iopt_for_each_contig_area(): areas must follow each other without a hole */
+	while (at <= last) {
+		struct itree_node *n = itree_find(&io->areas, at);
+		struct iopt_area *a;
+		uint64_t end;
+
+		if (!n) {
+			ret = -ENOENT;
+			break;
+		}
+		a = container_of(n, struct iopt_area, node);
+		if (!(a->prot & (write ? PROT_W : PROT_R))) {
+			ret = -EPERM;
+			break;
+		}
+		if (write && !a->pages->writable) {
+			ret = -EPERM;
+			break;
+		}
+		end = n->last < last ? n->last : last;
+		for (uint64_t p = at; p <= end && !ret; p += s->p.page_size) {
+			ret = page_get(s, io, a, page_of(s, a, p));
+			/* this area's pins so far go back; it holds no access yet */
+			for (uint64_t q = at; ret && q < p; q += s->p.page_size)
+				page_put(s, io, a, page_of(s, a, q));
+		}
+		if (ret)
+			break;
+		a->num_accesses++;
+		if (end == UINT64_MAX)
+			break;
+		at = end + 1;
+	}
+	if (ret && at > iova)
+		unpin_range(s, io, iova, at);
+	return ret;
+}
+
+void iopt_access_unpin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t length)
+{
+	if (length && iova + length - 1 >= iova)
+		unpin_range(s, io, iova, iova + length);
+}
+
+/* iommufd_access_rw(): the copy goes through the mapping's pages, from any process. */
+int iopt_access_rw(struct vfsim *s, struct ioas *io, uint64_t iova, void *data,
+		   uint64_t length, bool write)
+{
+	uint64_t last, at = iova;
+	uint8_t *buf = data;
+
+	if (!length)
+		return -EINVAL;
+	if (__builtin_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	while (at <= last) {
+		struct itree_node *n = itree_find(&io->areas, at);
+		struct iopt_area *a;
+		uint64_t end, uptr, bytes;
+		struct pin_result r;
+		int ret;
+
+		if (!n)
+			return -ENOENT;
+		a = container_of(n, struct iopt_area, node);
+		if (!(a->prot & (write ? PROT_W : PROT_R)))
+			return -EPERM;
+		if (write && !a->pages->writable)
+			return -EPERM;
+		end = n->last < last ? n->last : last;
+		bytes = end - at + 1;
+		uptr = a->pages->uptr + a->start_byte + (at - n->first);
+		if (s->procs[a->pages->proc].dead) {
+			/* no mm to pin from: only pages held by an access or domain remain */
+			for (uint64_t p = page_of(s, a, at); p <= page_of(s, a, end); p++)
+				if (!a->filled && !iopt_page_pinned(s, io, a, p))
+					return -EFAULT;
+		} else {
+			r = vfsim_pin_walk(s, a->pages->proc, uptr & ~(s->p.page_size - 1),
+					   ((uptr & (s->p.page_size - 1)) + bytes +
+					    s->p.page_size - 1) / s->p.page_size, write, false);
+			if (r.err)
+				return -EFAULT;
+		}
+		ret = write ? vfsim_copy_to_user(uptr, buf, bytes) :
+			      vfsim_copy_from_user(buf, uptr, bytes);
+		if (ret)
+			return ret;
+		buf += bytes;
+		if (end == UINT64_MAX)
+			break;
+		at = end + 1;
+	}
+	return 0;
+}
