@@ -55,12 +55,22 @@ static bool failed(const json_t *s)
 	return errno_of(s) || json_integer_value(json_object_get(s, "ret")) < 0;
 }
 
+/*
+ * iommufd's own ioctls (the native IOAS steps): a feature the legacy container
+ * lacks, which it rejects with ENOTTY or, before SET_IOMMU, EINVAL.
+ */
+static bool native_iommufd_op(const char *op)
+{
+	return op && (!strncmp(op, "IOMMU_IOAS_", 11) || !strcmp(op, "IOMMU_DESTROY") ||
+		      !strcmp(op, "IOMMU_VFIO_IOAS"));
+}
+
 /* A step that exercises an optional feature, which a backend may reject wholesale. */
 static bool feature_step(const json_t *s)
 {
 	const char *op = sget(s, "op"), *flags = sget(json_object_get(s, "args"), "flags");
 
-	if (op && !strcmp(op, "IOMMU_DIRTY_PAGES"))
+	if (op && (!strcmp(op, "IOMMU_DIRTY_PAGES") || native_iommufd_op(op)))
 		return true;
 	return flags && (strstr(flags, "VADDR") || strstr(flags, "DIRTY"));
 }
@@ -167,8 +177,10 @@ static bool shows_state(const char *op, bool diverged)
 		return false;
 	if (!strcmp(op, "MAPPED"))
 		return true;
+	/* what an unmap removes, a status, a bitmap, what a device's DMA pins or reads */
 	return diverged && (!strcmp(op, "IOMMU_UNMAP_DMA") || !strcmp(op, "GROUP_GET_STATUS") ||
-			    !strcmp(op, "IOMMU_DIRTY_PAGES"));
+			    !strcmp(op, "IOMMU_DIRTY_PAGES") || !strcmp(op, "IOMMU_IOAS_UNMAP") ||
+			    !strcmp(op, "MDEV_DMA"));
 }
 
 static bool same_result(const json_t *a, const json_t *b)
@@ -373,13 +385,21 @@ static unsigned next_ordinal(struct op_count *oc, unsigned *n_oc, const char *op
 	return 1;
 }
 
-/* Ops that change what is mapped or attached: a difference there parts the states. */
+/*
+ * Ops that change what is mapped, pinned, attached, open or who runs: a
+ * difference there parts the states (closing an fd releases what it held,
+ * EXIT ends a process and its fds, UNBIND/BIND take a device away and back,
+ * a device's DMA pins pages, the native IOAS steps map into or drop an IOAS).
+ */
 static bool changes_state(const char *op)
 {
 	static const char *const ops[] = { "SET_IOMMU", "IOMMU_MAP_DMA", "IOMMU_UNMAP_DMA",
 					   "GROUP_SET_CONTAINER", "GROUP_UNSET_CONTAINER",
 					   "GROUP_GET_DEVICE_FD", "IOMMU_DIRTY_PAGES",
-					   "IOMMU_VFIO_IOAS", NULL };
+					   "IOMMU_VFIO_IOAS", "CLOSE", "OPEN_CONTAINER",
+					   "OPEN_GROUP", "FORK", "EXIT", "SET_CREDS", "UNBIND",
+					   "BIND", "MDEV_DMA", "IOMMU_IOAS_ALLOC", "IOMMU_IOAS_MAP",
+					   "IOMMU_IOAS_UNMAP", "IOMMU_DESTROY", NULL };
 
 	for (int i = 0; ops[i]; i++)
 		if (!strcmp(ops[i], op))
@@ -415,6 +435,48 @@ static bool extend(struct vf_gap_set *set, unsigned first_of_case, const json_t 
 	return false;
 }
 
+/* The process that ran a step: "proc" of an `@pN` step, "" for the case's own. */
+static const char *proc_of(const json_t *s)
+{
+	const char *p = sget(s, "proc");
+
+	return p ? p : "";
+}
+
+/*
+ * The accounting a step's change is measured from. VmLck and VmPin are the
+ * running process's own (each process has its own mm): from that process's
+ * previous step, or 0 for its first (a forked child starts with nothing
+ * locked or pinned). user_locked is the user's counter, seen alike by every
+ * process of the case: from the previous step, whoever ran it. NULL (all
+ * zero) for the first step; else a new object the caller puts.
+ */
+static json_t *acct_before(const json_t *steps, size_t i)
+{
+	const json_t *s = json_array_get(steps, i), *prev, *mine = NULL, *v;
+	json_t *acct, *o;
+	const char *k;
+
+	if (!i)
+		return NULL;
+	prev = json_array_get(steps, i - 1);
+	for (size_t j = i; j-- > 0;)
+		if (!strcmp(proc_of(json_array_get(steps, j)), proc_of(s))) {
+			mine = json_array_get(steps, j);
+			break;
+		}
+	acct = json_object();
+	json_object_foreach(json_object_get(prev, "acct"), k, v)
+		if (!strcmp(k, "user_locked"))
+			json_object_set(acct, k, (json_t *)v);
+	json_object_foreach(json_object_get(mine, "acct"), k, v)
+		if (strcmp(k, "user_locked"))
+			json_object_set(acct, k, (json_t *)v);
+	o = json_object();
+	json_object_set_new(o, "acct", acct);
+	return o;
+}
+
 static void compare_case(struct vf_gap_set *set, const json_t *ca, const json_t *cb)
 {
 	const json_t *sa = json_object_get(ca, "steps"), *sb = json_object_get(cb, "steps");
@@ -425,8 +487,7 @@ static void compare_case(struct vf_gap_set *set, const json_t *ca, const json_t 
 
 	for (size_t i = 0; i < n; i++) {
 		const json_t *a = json_array_get(sa, i), *b = json_array_get(sb, i);
-		const json_t *pa = i ? json_array_get(sa, i - 1) : NULL;
-		const json_t *pb = i ? json_array_get(sb, i - 1) : NULL;
+		json_t *pa = acct_before(sa, i), *pb = acct_before(sb, i);
 		const char *op = sget(a ? a : b, "op");
 		unsigned ord, mask;
 		json_t *diffs[VF_GAP_KIND_COUNT] = { NULL };
@@ -438,10 +499,14 @@ static void compare_case(struct vf_gap_set *set, const json_t *ca, const json_t 
 			add_gap(set, ca, cb, a, b, op, ord, i + 1, VF_GAP_MISSING, NULL);
 			set->steps_differ++;
 			diverged = true;
+			json_decref(pa);
+			json_decref(pb);
 			continue;
 		}
 		set->steps++;
 		mask = classify(a, b, pa, pb, diverged, diffs);
+		json_decref(pa);
+		json_decref(pb);
 		for (int k = 0; k < VF_GAP_KIND_COUNT; k++)
 			if ((mask & (1u << k)) &&
 			    !extend(set, before, a, op, ord, i + 1, k, diffs[k]))

@@ -232,8 +232,13 @@ static void matrix(FILE *f, const json_t *r)
 				fputs("<td class=\"skip\">&mdash;</td>", f);
 				continue;
 			}
-			/* the pair's second column carries the gaps, a sim column its fidelity */
-			fprintf(f, "<td class=\"%s\">%s", k == 1 && n ? "gaps" : st_s, st_s);
+			/*
+			 * the pair's second column carries the gaps, a sim column its
+			 * fidelity; a failed expectation (fail, crash, timeout) keeps its
+			 * own colour there, so it does not hide behind the gaps
+			 */
+			fprintf(f, "<td class=\"%s\">%s",
+				k == 1 && n && !strcmp(st_s, "pass") ? "gaps" : st_s, st_s);
 			if (k == 1 && n)
 				fprintf(f, ", <a href=\"#gap-%ld\">%u gap%s</a>",
 					gap_index(gaps, json_string_value(first)), n,

@@ -243,6 +243,109 @@ START_TEST(missing_case_and_step)
 }
 END_TEST
 
+START_TEST(kind_native_iommufd_is_unsupported)
+{
+	/* iommufd's own ioctls on a legacy container: EINVAL (no driver) or ENOTTY */
+	ck_assert_uint_eq(kinds(step("IOMMU_VFIO_IOAS", -1, "EINVAL", NULL, 0, 0),
+				step("IOMMU_VFIO_IOAS", 0, NULL, NULL, 0, 0)), K(UNSUPPORTED));
+	ck_assert_uint_eq(kinds(step("IOMMU_DESTROY", -1, "EINVAL", NULL, 0, 0),
+				step("IOMMU_DESTROY", -1, "ENOENT", NULL, 0, 0)), K(UNSUPPORTED));
+	ck_assert_uint_eq(kinds(step("IOMMU_IOAS_ALLOC", -1, "EINVAL", NULL, 0, 0),
+				step("IOMMU_IOAS_ALLOC", 0, NULL, NULL, 0, 0)), K(UNSUPPORTED));
+	ck_assert_uint_eq(kinds(step("IOMMU_IOAS_MAP", -1, "ENOTTY", NULL, 0, 0),
+				step("IOMMU_IOAS_MAP", 0, NULL, NULL, 0, 0)), K(UNSUPPORTED));
+	/* an EINVAL on a legacy ioctl stays a result gap */
+	ck_assert_uint_eq(kinds(step("GROUP_GET_DEVICE_FD", -1, "EINVAL", NULL, 0, 0),
+				step("GROUP_GET_DEVICE_FD", 0, NULL, NULL, 0, 0)), K(RESULT));
+}
+END_TEST
+
+/* A step of process pN (an `@pN` line), with user_locked. */
+static json_t *pstep(const char *proc, const char *op, int lck, int pin, int user)
+{
+	json_t *s = step(op, 0, NULL, NULL, lck, pin);
+
+	if (proc)
+		json_object_set_new(s, "proc", json_string(proc));
+	json_object_set_new(json_object_get(s, "acct"), "user_locked", json_integer(user));
+	return s;
+}
+
+START_TEST(accounting_per_process)
+{
+	/*
+	 * The case maps (type1 VmLck, compat VmPin + user_locked: a known gap), forks,
+	 * the child maps the same way (its own mm starts at 0), the case checks, the
+	 * child exits: two accounting gaps, the two maps, and none at the steps of the
+	 * other process or the EXIT.
+	 */
+	json_t *sa[6] = { pstep(NULL, "IOMMU_MAP_DMA", 1024, 0, 0), pstep(NULL, "FORK", 1024, 0, 0),
+			  pstep("p1", "IOMMU_MAP_DMA", 2048, 0, 0),
+			  pstep(NULL, "GET_API_VERSION", 1024, 0, 0),
+			  pstep("p1", "GET_API_VERSION", 2048, 0, 0),
+			  pstep(NULL, "EXIT", 1024, 0, 0) };
+	json_t *sb[6] = { pstep(NULL, "IOMMU_MAP_DMA", 0, 1024, 1024),
+			  pstep(NULL, "FORK", 0, 1024, 1024),
+			  pstep("p1", "IOMMU_MAP_DMA", 0, 2048, 3072),
+			  pstep(NULL, "GET_API_VERSION", 0, 1024, 3072),
+			  pstep("p1", "GET_API_VERSION", 0, 2048, 3072),
+			  pstep(NULL, "EXIT", 0, 1024, 1024) };
+	json_t *a, *b;
+	struct vf_gap_set set;
+	char *dump;
+
+	/* the child's exit released its own pins: the user's counter drops on compat */
+	json_object_set_new(json_object_get(sa[5], "acct"), "user_locked", json_integer(0));
+	a = doc("acct.fork", 6, sa);
+	b = doc("acct.fork", 6, sb);
+	ck_assert_int_eq(vf_gaps_compute(a, b, &set), 0);
+	ck_assert_uint_eq(set.n, 3);
+	ck_assert_str_eq(set.v[0].id, "acct.fork:IOMMU_MAP_DMA#1:accounting");
+	ck_assert_str_eq(set.v[1].id, "acct.fork:IOMMU_MAP_DMA#2:accounting");
+	/* p1's map: +2048 on its own VmLck/VmPin, +2048 on the user's counter */
+	dump = json_dumps(set.v[1].diffs, 0);
+	ck_assert_ptr_nonnull(strstr(dump, "+2048 -> 2048"));
+	free(dump);
+	/* EXIT: user_locked -2048 on compat only (the child's pins went with it) */
+	ck_assert_str_eq(set.v[2].id, "acct.fork:EXIT#1:accounting");
+	ck_assert_uint_eq(json_array_size(set.v[2].diffs), 1);
+	vf_gaps_free(&set);
+	json_decref(a);
+	json_decref(b);
+}
+END_TEST
+
+START_TEST(new_steps_part_states)
+{
+	/*
+	 * A CLOSE that fails on one side parts the states: the unmap size and the
+	 * device's pin that follow are side effects, not gaps of their own.
+	 */
+	json_t *sa[3] = { step("CLOSE", 0, NULL, NULL, 0, 0),
+			  step("IOMMU_UNMAP_DMA", 0, NULL, json_pack("{s:s}", "size", "0x0"), 0, 0),
+			  step("MDEV_DMA", 0, NULL, json_pack("{s:i}", "pinned", 0), 0, 0) };
+	json_t *sb[3] = { step("CLOSE", -1, "EBADF", NULL, 0, 0),
+			  step("IOMMU_UNMAP_DMA", 0, NULL, json_pack("{s:s}", "size", "0x1000"), 0,
+			       0),
+			  step("MDEV_DMA", 0, NULL, json_pack("{s:i}", "pinned", 1), 0, 0) };
+	json_t *a = doc("g.close", 3, sa), *b = doc("g.close", 3, sb);
+	struct vf_gap_set set;
+
+	ck_assert_int_eq(vf_gaps_compute(a, b, &set), 0);
+	ck_assert_uint_eq(set.n, 3);
+	ck_assert_str_eq(set.v[0].id, "g.close:CLOSE#1:result");
+	ck_assert_str_eq(set.v[1].id, "g.close:IOMMU_UNMAP_DMA#1:side-effect");
+	ck_assert_str_eq(set.v[2].id, "g.close:MDEV_DMA#1:side-effect");
+	vf_gaps_free(&set);
+	json_decref(a);
+	json_decref(b);
+	/* with the states still equal, a different pin count is the call's own field */
+	ck_assert_uint_eq(kinds(step("MDEV_DMA", 0, NULL, json_pack("{s:i}", "pinned", 0), 0, 0),
+				step("MDEV_DMA", 0, NULL, json_pack("{s:i}", "pinned", 1), 0, 0)),
+			  K(FIELD));
+}
+END_TEST
+
 START_TEST(id_syntax)
 {
 	const char *why = NULL;
@@ -284,6 +387,9 @@ static Suite *gap_suite(void)
 	tcase_add_test(tc, range_line_is_one_gap);
 	tcase_add_test(tc, missing_case_and_step);
 	tcase_add_test(tc, id_syntax);
+	tcase_add_test(tc, kind_native_iommufd_is_unsupported);
+	tcase_add_test(tc, accounting_per_process);
+	tcase_add_test(tc, new_steps_part_states);
 	suite_add_tcase(s, tc);
 	return s;
 }

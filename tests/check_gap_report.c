@@ -127,6 +127,27 @@ START_TEST(markdown_and_html)
 }
 END_TEST
 
+START_TEST(html_failed_expectation_not_hidden)
+{
+	struct fixture fx;
+	char *html;
+
+	/* status is not a gap, but a failed expectation shows as one next to the gaps */
+	build(&fx, false);
+	html = render(vf_report_write_html, fx.r);
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"gaps\">pass, <a href=\"#gap-"));
+	free(html);
+	json_object_set_new(json_array_get(json_object_get(fx.r, "cases"), 0), "status",
+			    json_pack("{s:s, s:s}", "kernel-type1", "pass", "kernel-compat",
+				      "fail"));
+	html = render(vf_report_write_html, fx.r);
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"fail\">fail, <a href=\"#gap-"));
+	ck_assert_ptr_null(strstr(html, "<td class=\"gaps\">"));
+	free(html);
+	destroy(&fx);
+}
+END_TEST
+
 START_TEST(junit_and_ktap)
 {
 	struct fixture fx;
@@ -185,6 +206,7 @@ static Suite *report_suite(void)
 
 	tcase_add_test(tc, results_counts);
 	tcase_add_test(tc, markdown_and_html);
+	tcase_add_test(tc, html_failed_expectation_not_hidden);
 	tcase_add_test(tc, junit_and_ktap);
 	tcase_add_test(tc, fidelity_of_a_run);
 	suite_add_tcase(s, tc);
