@@ -15,6 +15,9 @@ fi
 
 # Fork per test unless asked otherwise (CK_FORK=no for valgrind or gdb).
 export CK_FORK="${CK_FORK:-yes}"
+# Check's 4 s default is a speed target in disguise; under ASan on a loaded 2-core machine
+# a correct test can take longer. Speed lives in make bench, not here.
+export CK_DEFAULT_TIMEOUT="${CK_DEFAULT_TIMEOUT:-120}"
 # The summary line is what gets counted: never let Check be silent.
 if [ "${CK_VERBOSITY:-}" = silent ]; then
 	export CK_VERBOSITY=normal
