@@ -194,6 +194,7 @@ int vf_cmd_report(int argc, char **argv)
 		{ "run", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "cases", required_argument, NULL, 'c' },
+		{ "clients", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct vf_report_input in = { .n_extra = 0 };
@@ -223,6 +224,9 @@ int vf_cmd_report(int argc, char **argv)
 			break;
 		case 'c':
 			cases = optarg;
+			break;
+		case 'l':
+			in.clients_md = optarg;
 			break;
 		default:
 			return usage_error(EXIT_USAGE, "bad option for report%s", "");

@@ -8,6 +8,7 @@
  * changes when its inputs do.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gap.h"
@@ -280,14 +281,43 @@ static json_t *fidelity(const struct vf_report_input *in, json_t *rows)
 	return out;
 }
 
+/*
+ * The real-clients section: what make clients saw (clients/run-clients.sh
+ * writes it as Markdown), carried verbatim so every format shows the same text.
+ */
+static json_t *real_clients(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0;
+	json_t *rc;
+
+	if (!f) {
+		fprintf(stderr, "vfconform report: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (getdelim(&text, &len, 0, f) < 0) {
+		free(text);
+		text = strdup("");
+	}
+	fclose(f);
+	rc = json_pack("{s:s, s:s}", "source", path, "markdown", text ? text : "");
+	free(text);
+	return rc;
+}
+
 json_t *vf_report_build(const struct vf_report_input *in)
 {
 	struct vf_gap_set set;
-	json_t *r, *runs, *rows, *gaps, *gone;
+	json_t *r, *runs, *rows, *gaps, *gone, *rc = NULL;
 	unsigned known = 0, added = 0;
 
-	if (vf_gaps_compute(in->a.doc, in->b.doc, &set))
+	if (in->clients_md && !(rc = real_clients(in->clients_md)))
 		return NULL;
+	if (vf_gaps_compute(in->a.doc, in->b.doc, &set)) {
+		json_decref(rc);
+		return NULL;
+	}
 	runs = json_array();
 	json_array_append_new(runs, run_info(&in->a));
 	json_array_append_new(runs, run_info(&in->b));
@@ -327,6 +357,8 @@ json_t *vf_report_build(const struct vf_report_input *in)
 		      "known", known, "new", added, "disappeared", (int)json_array_size(gone),
 		      "cases", rows, "gaps", gaps, "disappeared", gone);
 	json_object_set_new(r, "fidelity", fidelity(in, rows));
+	if (rc)
+		json_object_set_new(r, "real_clients", rc);
 	vf_gaps_free(&set);
 	return r;
 }

@@ -29,6 +29,7 @@ struct vf_report_input {
 	unsigned n_extra;
 	const struct vf_baseline *baseline;	/* NULL: no baseline */
 	const struct vf_library *lib;	/* clients and cites; NULL: from the runs */
+	const char *clients_md;	/* real-clients summary (make clients), or NULL */
 };
 
 /* The results document; NULL with a message on stderr on failure. */

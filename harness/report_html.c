@@ -372,6 +372,12 @@ int vf_report_write_html(FILE *f, const json_t *r)
 		}
 		fputs("</ul>\n", f);
 	}
+	if (rj_str(json_object_get(r, "real_clients"), "markdown")) {
+		/* the summary is Markdown from make clients; shown as written */
+		fputs("<h2 id=\"real-clients\">Real clients</h2>\n<pre class=\"clients\">", f);
+		esc(f, rj_str(json_object_get(r, "real_clients"), "markdown"));
+		fputs("</pre>\n", f);
+	}
 	fputs("<h2>Gap detail</h2>\n", f);
 	json_array_foreach(json_object_get(r, "gaps"), i, g)
 		gap_detail(f, r, g, i);

@@ -220,6 +220,8 @@ int vf_report_write_md(FILE *f, const json_t *r)
 	}
 	if (json_array_size(json_object_get(r, "fidelity")))
 		fputc('\n', f);
+	if (rj_str(json_object_get(r, "real_clients"), "markdown"))
+		fprintf(f, "%s\n", rj_str(json_object_get(r, "real_clients"), "markdown"));
 	fputs("## Gaps\n\n", f);
 	json_array_foreach(json_object_get(r, "gaps"), i, g)
 		gap_section(f, r, g);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <jansson.h>
 #include "baseline.h"
 #include "report.h"
@@ -127,6 +128,51 @@ START_TEST(markdown_and_html)
 }
 END_TEST
 
+/* --clients: the make-clients summary appears, verbatim, in every rendering */
+START_TEST(real_clients_section)
+{
+	static const char text[] = "## Real clients: T\n| a<b | ok |\n";
+	struct fixture fx;
+	char path[] = "/tmp/vfc-clients-XXXXXX";
+	int fd = mkstemp(path);
+	char *md, *html;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	memset(&fx, 0, sizeof(fx));
+	fx.in.a = (struct vf_report_run){ "kernel-type1", "a.json",
+					  run("kernel-type1", "type1", NULL, NULL) };
+	fx.in.b = (struct vf_report_run){ "kernel-compat", "b.json",
+					  run("kernel-compat", "compat", "EFAULT", "EINVAL") };
+	fx.in.clients_md = path;
+	fx.r = vf_report_build(&fx.in);
+	ck_assert_ptr_nonnull(fx.r);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(fx.r, "real_clients"),
+							   "source")), path);
+	md = render(vf_report_write_md, fx.r);
+	ck_assert_ptr_nonnull(strstr(md, "## Real clients: T\n| a<b | ok |"));
+	/* before the per-gap sections, so a reader meets it with the summary */
+	ck_assert(strstr(md, "## Real clients") < strstr(md, "## Gaps\n"));
+	html = render(vf_report_write_html, fx.r);
+	ck_assert_ptr_nonnull(strstr(html, "id=\"real-clients\""));
+	ck_assert_ptr_nonnull(strstr(html, "| a&lt;b | ok |"));
+	free(md);
+	free(html);
+	json_decref(fx.r);
+	json_decref(fx.in.a.doc);
+	json_decref(fx.in.b.doc);
+	/* a missing summary is an error, not an empty section */
+	fx.in.a.doc = run("kernel-type1", "type1", NULL, NULL);
+	fx.in.b.doc = run("kernel-compat", "compat", "EFAULT", "EINVAL");
+	fx.in.clients_md = "/nonexistent/summary.md";
+	ck_assert_ptr_null(vf_report_build(&fx.in));
+	json_decref(fx.in.a.doc);
+	json_decref(fx.in.b.doc);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(html_failed_expectation_not_hidden)
 {
 	struct fixture fx;
@@ -207,6 +253,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, results_counts);
 	tcase_add_test(tc, markdown_and_html);
 	tcase_add_test(tc, html_failed_expectation_not_hidden);
+	tcase_add_test(tc, real_clients_section);
 	tcase_add_test(tc, junit_and_ktap);
 	tcase_add_test(tc, fidelity_of_a_run);
 	suite_add_tcase(s, tc);
