@@ -9,6 +9,7 @@
 #include "case.h"
 #include "cmd_gap.h"
 #include "diff.h"
+#include "fuzz.h"
 #include "names.h"
 #include "run_json.h"
 #include "runner.h"
@@ -51,6 +52,9 @@ static const char usage_text[] =
 	"        report.ktap. --run adds a backend column (e.g. a simulator run) and\n"
 	"        its fidelity against the run of the same personality. Clients and\n"
 	"        cites come from the case library (--cases, default ./cases if present).\n"
+	"  fuzz [--backends A,B] [--seed N] [--count N] [--steps N] [--out DIR] ...\n"
+	"        differential fuzzing: generated sequences on two backends, each\n"
+	"        distinct difference shrunk to a case file ('vfconform fuzz --help').\n"
 	"\n"
 	"  --help     this text\n"
 	"  --version  the version\n"
@@ -397,5 +401,7 @@ int main(int argc, char **argv)
 		return vf_cmd_gate(argc, argv);
 	if (!strcmp(cmd, "report"))
 		return vf_cmd_report(argc, argv);
+	if (!strcmp(cmd, "fuzz"))
+		return vf_cmd_fuzz(argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }
