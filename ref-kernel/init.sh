@@ -9,7 +9,7 @@
 # No "set -e": a failed setup step is reported and the run goes on.
 #
 # /etc/boot.conf (written by run-boot.sh) sets BOOT, TOPO, BACKENDS, EDU, MDEV_UUID,
-# CONFIG_SHA256, KOBJ_ABS, PROBE, and per backend (named with _ for -) EXCLUDE_<b>, case
+# CONFIG_SHA256, KOBJ_ABS, PROBE, FUZZ (fuzz boots only), and per backend (named with _ for -) EXCLUDE_<b>, case
 # files left out after they crashed the guest, and START_AFTER_<b>.
 
 PATH=/bin
@@ -121,7 +121,37 @@ echo "vfconform-dev: /dev/vfio:$(names /dev/vfio/*)$( [ -c /dev/iommu ] && echo 
 [ -c /dev/vfio/vfio ] || setup_error "no /dev/vfio/vfio"
 [ -c /dev/iommu ] || setup_error "no /dev/iommu"
 
+# Fuzz boots (FUZZ set: the arguments of vfconform fuzz) run the differential fuzzer in
+# place of the library: fuzz-type1 and fuzz-compat hold each sim personality to the kernel
+# (fidelity), fuzz-gap compares the two kernel backends. The kernel side runs each sequence
+# in a forked child, the sim in-process, and a difference is shrunk here, where the kernel
+# is. The summary comes back as the "result", the findings as a tar blob.
+run_fuzz() {
+	case $1 in
+	fuzz-type1) pair=kernel-type1,sim-type1 ;;
+	fuzz-compat) pair=kernel-compat,sim-compat ;;
+	fuzz-gap) pair=kernel-type1,kernel-compat ;;
+	*) setup_error "unknown fuzz mode $1"; return ;;
+	esac
+	mkdir -p "/results/$1"
+	echo "vfconform-run-start: $1"
+	# shellcheck disable=SC2086
+	/bin/vfconform fuzz --backends "$pair" --topo "$TOPO" $FUZZ --ktap --quiet \
+		--out "/results/$1" --summary "/results/$1.json"
+	echo "vfconform-run-end: $1 rc=$?"
+	if [ -f "/results/$1.json" ]; then
+		emit "result $1" < "/results/$1.json"
+		tar -C /results -cf - "$1" | emit "fuzz $1"
+	else
+		setup_error "fuzzer wrote no /results/$1.json"
+	fi
+}
+
 for b in $BACKENDS; do
+	if [ -n "${FUZZ:-}" ]; then
+		run_fuzz "$b"
+		continue
+	fi
 	v=$(echo "$b" | tr - _)
 	eval "exclude=\${EXCLUDE_$v:-} start_after=\${START_AFTER_$v:-}"
 	cases=/cases

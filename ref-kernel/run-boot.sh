@@ -22,6 +22,9 @@
 #   VFCONFORM_IDLE_TIMEOUT  a guest silent this many seconds is hung (300)
 #   VFCONFORM_RETRIES       boots after crashes, at most (4)
 #   VFCONFORM_APPEND        extra kernel command line, for debugging
+#   VFCONFORM_FUZZ          fuzz boot: arguments of "vfconform fuzz" (e.g. "--seed 1 --time 600")
+#   VFCONFORM_FUZZ_MODES    its modes (fuzz-type1 fuzz-compat fuzz-gap); results in
+#                           BOOT/MODE.json (summary) and BOOT/MODE/ (shrunk findings)
 #
 # Output in $KRUN/BOOT/, retries in $KRUN/BOOT/retry-N/: console.log (ttyS0: kernel, init
 # and KTAP), data.log (ttyS1: the encoded blobs), BACKEND.json, gcov/ (the .gcda tree
@@ -42,6 +45,14 @@ RETRIES=${VFCONFORM_RETRIES:-4}
 APPEND_EXTRA=${VFCONFORM_APPEND:-}
 
 BACKENDS=(kernel-type1 kernel-compat)
+# A fuzz boot: init.sh runs "vfconform fuzz $VFCONFORM_FUZZ" per mode instead of the library.
+# A guest death is reported like a crashed case (the sequence's name); no retry, since the
+# name alone reproduces it (vfconform fuzz --seed S, sequence N).
+FUZZ=${VFCONFORM_FUZZ:-}
+if [ -n "$FUZZ" ]; then
+	read -r -a BACKENDS <<< "${VFCONFORM_FUZZ_MODES:-fuzz-type1 fuzz-compat fuzz-gap}"
+	RETRIES=0
+fi
 MDEV_UUID=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
 BZIMAGE=$KOBJ/arch/x86/boot/bzImage
 GEN_INIT_CPIO=$KOBJ/usr/gen_init_cpio
@@ -237,6 +248,9 @@ extract_blobs() {
 		result)
 			gunzip -c < "${b64%.b64}.gz" > "$dir/$name.json"
 			;;
+		fuzz)
+			gunzip -c < "${b64%.b64}.gz" | tar -C "$dir" -xf -
+			;;
 		gcov)
 			rm -rf "$dir/gcov"
 			mkdir -p "$dir/gcov"
@@ -292,6 +306,7 @@ while :; do
 		echo "MDEV_UUID=$MDEV"
 		echo "CONFIG_SHA256=$CONFIG_SHA256"
 		echo "KOBJ_ABS=$KOBJ_ABS"
+		[ -z "$FUZZ" ] || echo "FUZZ=\"$FUZZ\""
 		for b in "${!exclude[@]}"; do
 			echo "EXCLUDE_${b//-/_}=\"${exclude[$b]# }\""
 		done
