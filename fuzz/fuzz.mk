@@ -39,3 +39,9 @@ fuzz: $(VFCONFORM) $(FUZZ_TARGETS)
 fuzz-kernel: kernel $(VFCONFORM) $(VFCONFORM_GUEST)
 	@FUZZ_SEED=$(FUZZ_SEED) FUZZ_KERNEL_TIME=$(FUZZ_KERNEL_TIME) KOBJ=$(KOBJ) \
 		VFCONFORM_GUEST=$(VFCONFORM_GUEST) bash fuzz/run-fuzz-kernel.sh
+
+# Faults in the kernel tier (tests/fault/run-fault.sh): a guest that dies mid-case and a
+# case that hangs, each reported with the other cases' results kept.
+.PHONY: fault
+fault: kernel $(VFCONFORM_GUEST)
+	@bash tests/fault/run-fault.sh

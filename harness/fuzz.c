@@ -245,6 +245,21 @@ static void shrink(struct fuzz *f, struct fz_seq *q, const char *sig)
 	}
 }
 
+static void mkdir_p(const char *dir)
+{
+	char tmp[512];
+
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		mkdir(tmp, 0755);
+		*p = '/';
+	}
+	mkdir(tmp, 0755);
+}
+
 static int write_file(const char *path, const char *text)
 {
 	FILE *o = fopen(path, "w");
@@ -286,7 +301,7 @@ static void finding(struct fuzz *f, struct fz_seq *q, uint64_t index, const char
 		fprintf(stderr, "vfconform fuzz: %s: no difference when run again (flaky)\n", name);
 	}
 	free(s);
-	mkdir(f->out_dir, 0755);
+	mkdir_p(f->out_dir);
 	snprintf(path, sizeof(path), "%s/%s.case", f->out_dir, name);
 	write_file(path, text);
 	if (a && b) {

@@ -66,8 +66,44 @@ static void run_step(struct vf_exec *ex, FILE *f, unsigned i)
 	emit(f, json_pack("{s:s, s:o}", "event", "step", "obs", obs));
 }
 
+/* The process's VmLck and VmPin in kB, from the kernel's own /proc counters. */
+static void vm_counters(unsigned long long v[2])
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	v[0] = v[1] = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %llu kB", &v[0]) != 1)
+			sscanf(line, "VmPin: %llu kB", &v[1]);
+	fclose(f);
+}
+
+/*
+ * The leak check: once the backend closed every handle, the real process's
+ * VmLck and VmPin must be back where they were before it opened anything.
+ * (The sim's simulated counters are checked by its own tests and fuzzer; for
+ * the sim this compares the real process, which nothing here locks.)
+ */
+static void leak_check(FILE *f, const unsigned long long before[2])
+{
+	unsigned long long after[2];
+	char detail[160];
+
+	vm_counters(after);
+	if (after[0] == before[0] && after[1] == before[1])
+		return;
+	snprintf(detail, sizeof(detail),
+		 "VmLck %llu -> %llu kB, VmPin %llu -> %llu kB after every fd was closed",
+		 before[0], after[0], before[1], after[1]);
+	emit(f, json_pack("{s:s, s:s}", "event", "leak", "detail", detail));
+}
+
 int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, int fd)
 {
+	unsigned long long vm_before[2];
 	struct vf_ctx ctx = { .ops = be, .c = c, .container = -1 };
 	struct vf_exec ex = { .ctx = &ctx };
 	FILE *f = fdopen(fd, "w");
@@ -77,6 +113,7 @@ int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, 
 		return 2;
 	for (unsigned g = 0; g < VF_MAX_GROUPS; g++)
 		ctx.group[g] = -1;
+	vm_counters(vm_before);
 	err = be->open(&ctx);
 	if (err) {
 		emit_error(f, "error", ctx.err[0] ? ctx.err : strerror(-err));
@@ -110,6 +147,7 @@ int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, 
 		run_step(&ex, f, i);
 	vf_exec_release(&ex);
 	be->close(&ctx);
+	leak_check(f, vm_before);
 	emit(f, json_pack("{s:s}", "event", "done"));
 	fclose(f);
 	return 0;
@@ -181,6 +219,11 @@ static void take_line(struct child_result *r, const char *line)
 		json_array_append(r->bufs, ev);
 	} else if (!strcmp(kind, "error")) {
 		r->status = "error";
+		snprintf(r->detail, sizeof(r->detail), "%s",
+			 json_string_value(json_object_get(ev, "detail")));
+	} else if (!strcmp(kind, "leak")) {
+		/* a finding against the backend: the case does not pass */
+		r->status = "leak";
 		snprintf(r->detail, sizeof(r->detail), "%s",
 			 json_string_value(json_object_get(ev, "detail")));
 	} else if (!strcmp(kind, "done")) {

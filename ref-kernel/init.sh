@@ -9,7 +9,8 @@
 # No "set -e": a failed setup step is reported and the run goes on.
 #
 # /etc/boot.conf (written by run-boot.sh) sets BOOT, TOPO, BACKENDS, EDU, MDEV_UUID,
-# CONFIG_SHA256, KOBJ_ABS, PROBE, FUZZ (fuzz boots only), and per backend (named with _ for -) EXCLUDE_<b>, case
+# CONFIG_SHA256, KOBJ_ABS, PROBE, FUZZ (fuzz boots only), FAULT_CRASH_CASE and
+# FAULT_HANG_CASE (make fault only), and per backend (named with _ for -) EXCLUDE_<b>, case
 # files left out after they crashed the guest, and START_AFTER_<b>.
 
 PATH=/bin
@@ -147,6 +148,49 @@ run_fuzz() {
 	fi
 }
 
+# Test-only faults (make fault, tests/fault/): the runner's KTAP goes through this shell,
+# which at "# case-start $FAULT_CRASH_CASE" exits. init exiting panics the kernel
+# ("Attempted to kill init!"), so the guest dies in the middle of that case, as it would on
+# an oops. At "# case-start $FAULT_HANG_CASE" the case's child is stopped (SIGSTOP), so the
+# runner sees a case that never answers and must time it out.
+stop_child_of() {
+	while :; do
+		for st in /proc/[0-9]*/stat; do
+			# shellcheck disable=SC2046
+			set -- $(cat "$st" 2>/dev/null)
+			if [ "${4:-}" = "$runner" ]; then
+				kill -STOP "$1"
+				echo "vfconform-fault: stopped pid $1 (child of $runner)"
+				return
+			fi
+		done
+	done
+}
+
+run_faulty() {
+	rm -f /tmp/ktap
+	mkfifo /tmp/ktap
+	/bin/vfconform run --backend "$1" --topo "$TOPO" --cases "$2" \
+		--out "/results/$1.json" --ktap \
+		--meta "config_sha256=$CONFIG_SHA256" --meta "boot=$BOOT" \
+		${3:+--start-after "$3"} > /tmp/ktap &
+	runner=$!
+	# a redirected loop runs in this shell (ash does not fork for it), so exit is init's
+	while read -r line; do
+		echo "$line"
+		case $line in
+		"# case-start ${FAULT_CRASH_CASE:-/}")
+			echo "vfconform-fault: init exits during ${FAULT_CRASH_CASE}"
+			exit 1
+			;;
+		"# case-start ${FAULT_HANG_CASE:-/}")
+			stop_child_of &
+			;;
+		esac
+	done < /tmp/ktap
+	wait "$runner"
+}
+
 for b in $BACKENDS; do
 	if [ -n "${FUZZ:-}" ]; then
 		run_fuzz "$b"
@@ -165,10 +209,14 @@ for b in $BACKENDS; do
 	fi
 	note=${exclude:+ without $exclude}${start_after:+ after $start_after}
 	echo "vfconform-run-start: $b$note"
-	/bin/vfconform run --backend "$b" --topo "$TOPO" --cases "$cases" \
-		--out "/results/$b.json" --ktap \
-		--meta "config_sha256=$CONFIG_SHA256" --meta "boot=$BOOT" \
-		${start_after:+--start-after "$start_after"}
+	if [ -n "${FAULT_CRASH_CASE:-}${FAULT_HANG_CASE:-}" ]; then
+		run_faulty "$b" "$cases" "$start_after"
+	else
+		/bin/vfconform run --backend "$b" --topo "$TOPO" --cases "$cases" \
+			--out "/results/$b.json" --ktap \
+			--meta "config_sha256=$CONFIG_SHA256" --meta "boot=$BOOT" \
+			${start_after:+--start-after "$start_after"}
+	fi
 	echo "vfconform-run-end: $b rc=$?"
 	if [ -f "/results/$b.json" ]; then
 		emit "result $b" < "/results/$b.json"

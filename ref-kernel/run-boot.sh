@@ -22,6 +22,9 @@
 #   VFCONFORM_IDLE_TIMEOUT  a guest silent this many seconds is hung (300)
 #   VFCONFORM_RETRIES       boots after crashes, at most (4)
 #   VFCONFORM_APPEND        extra kernel command line, for debugging
+#   VFCONFORM_BACKENDS      backends to run (kernel-type1 kernel-compat)
+#   VFCONFORM_FAULT_CRASH   test only (make fault): the guest dies when this case starts
+#   VFCONFORM_FAULT_HANG    test only (make fault): this case's child is stopped (a hang)
 #   VFCONFORM_FUZZ          fuzz boot: arguments of "vfconform fuzz" (e.g. "--seed 1 --time 600")
 #   VFCONFORM_FUZZ_MODES    its modes (fuzz-type1 fuzz-compat fuzz-gap); results in
 #                           BOOT/MODE.json (summary) and BOOT/MODE/ (shrunk findings)
@@ -44,7 +47,7 @@ IDLE_TIMEOUT=${VFCONFORM_IDLE_TIMEOUT:-300}
 RETRIES=${VFCONFORM_RETRIES:-4}
 APPEND_EXTRA=${VFCONFORM_APPEND:-}
 
-BACKENDS=(kernel-type1 kernel-compat)
+read -r -a BACKENDS <<< "${VFCONFORM_BACKENDS:-kernel-type1 kernel-compat}"
 # A fuzz boot: init.sh runs "vfconform fuzz $VFCONFORM_FUZZ" per mode instead of the library.
 # A guest death is reported like a crashed case (the sequence's name); no retry, since the
 # name alone reproduces it (vfconform fuzz --seed S, sequence N).
@@ -307,6 +310,8 @@ while :; do
 		echo "CONFIG_SHA256=$CONFIG_SHA256"
 		echo "KOBJ_ABS=$KOBJ_ABS"
 		[ -z "$FUZZ" ] || echo "FUZZ=\"$FUZZ\""
+		[ -z "${VFCONFORM_FAULT_CRASH:-}" ] || echo "FAULT_CRASH_CASE=$VFCONFORM_FAULT_CRASH"
+		[ -z "${VFCONFORM_FAULT_HANG:-}" ] || echo "FAULT_HANG_CASE=$VFCONFORM_FAULT_HANG"
 		for b in "${!exclude[@]}"; do
 			echo "EXCLUDE_${b//-/_}=\"${exclude[$b]# }\""
 		done
