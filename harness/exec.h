@@ -18,7 +18,20 @@ struct vf_exec {
 	struct vf_buf_inst probe;	/* MAPPED's scratch buffer, made on first use */
 	int device_fds[VF_MAX_DEVICE_FDS];
 	unsigned n_device_fds;
+	json_t *fault_out;		/* the armed step's out, until its first ioctl */
 };
+
+/*
+ * Fault injection (vfconform failnth): the first ioctl of the step on case
+ * line `line` runs with /proc/thread-self/fail-nth set to nth, so the nth
+ * fault-injection point it reaches (failslab, fail_page_alloc) fails. The
+ * observation gets out.fail_nth = {nth, fired}. nth 0: off.
+ */
+struct vf_fault_inject {
+	unsigned line;
+	unsigned nth;
+};
+extern struct vf_fault_inject vf_fault;
 
 /* Observation of steps[index]; never NULL. */
 json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index);

@@ -9,6 +9,7 @@
 #include "case.h"
 #include "cmd_gap.h"
 #include "diff.h"
+#include "failnth.h"
 #include "fuzz.h"
 #include "names.h"
 #include "run_json.h"
@@ -55,6 +56,9 @@ static const char usage_text[] =
 	"  fuzz [--backends A,B] [--seed N] [--count N] [--steps N] [--out DIR] ...\n"
 	"        differential fuzzing: generated sequences on two backends, each\n"
 	"        distinct difference shrunk to a case file ('vfconform fuzz --help').\n"
+	"  failnth --backend NAME --case FILE --line L\n"
+	"        fail-nth sweep: the step on line L fails at its 1st, 2nd, ... fault\n"
+	"        injection point, each run checked for a clean end and no leak.\n"
 	"\n"
 	"  --help     this text\n"
 	"  --version  the version\n"
@@ -403,5 +407,7 @@ int main(int argc, char **argv)
 		return vf_cmd_report(argc, argv);
 	if (!strcmp(cmd, "fuzz"))
 		return vf_cmd_fuzz(argc, argv);
+	if (!strcmp(cmd, "failnth"))
+		return vf_cmd_failnth(argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }
