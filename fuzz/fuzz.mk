@@ -40,8 +40,33 @@ fuzz-kernel: kernel $(VFCONFORM) $(VFCONFORM_GUEST)
 	@FUZZ_SEED=$(FUZZ_SEED) FUZZ_KERNEL_TIME=$(FUZZ_KERNEL_TIME) KOBJ=$(KOBJ) \
 		VFCONFORM_GUEST=$(VFCONFORM_GUEST) bash fuzz/run-fuzz-kernel.sh
 
-# Faults in the kernel tier (tests/fault/run-fault.sh): a guest that dies mid-case and a
-# case that hangs, each reported with the other cases' results kept.
-.PHONY: fault
-fault: kernel $(VFCONFORM_GUEST)
-	@bash tests/fault/run-fault.sh
+# Faults in the kernel tier: a guest that dies mid-case and a case that hangs, each reported
+# with the other cases' results kept (tests/fault/run-fault.sh), then the fail-nth sweep on
+# the fault-injection variant of the kernel (tests/fault/run-failnth.sh).
+KOBJ_FAULT	:= $(BUILD)/kernel-fault
+KFRAG_FAULT	:= ref-kernel/fault.fragment
+KMAKE_FAULT	= $(MAKE) -C $(KSRC) O=$(abspath $(KOBJ_FAULT))
+
+.PHONY: fault kernel-fault
+fault: kernel kernel-fault $(VFCONFORM_GUEST)
+	@bash tests/fault/run-fault.sh && KOBJ=$(KOBJ_FAULT) bash tests/fault/run-failnth.sh
+
+# Starts from a copy of the main build when there is one: kbuild then recompiles only what
+# the extra options touch, minutes instead of a whole kernel.
+$(KOBJ_FAULT)/.config: $(KFRAG) $(KFRAG_FAULT) $(KSRC_STAMP)
+	@if [ ! -d $(KOBJ_FAULT) ] && [ -f $(KOBJ)/.config ]; then \
+		echo "  COPY    $(KOBJ) -> $(KOBJ_FAULT)"; cp -a $(KOBJ) $(KOBJ_FAULT); fi
+	@mkdir -p $(KOBJ_FAULT)
+	+$(KMAKE_FAULT) tinyconfig
+	cd $(KOBJ_FAULT) && $(abspath $(KSRC))/scripts/kconfig/merge_config.sh -m .config \
+		$(abspath $(KFRAG)) $(abspath $(KFRAG_FAULT))
+	+$(KMAKE_FAULT) olddefconfig
+	@for opt in $$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$$/\1/p' $(KFRAG) $(KFRAG_FAULT)); do \
+		grep -qx "$$opt=y" $@ || { echo "kernel-fault: $$opt is not in $@" >&2; \
+			mv $@ $@.rejected; exit 1; }; \
+	done
+
+kernel-fault: kernel $(KOBJ_FAULT)/.config
+	+$(KMAKE_FAULT) -j$$(nproc) bzImage
+	@sha256sum $(KOBJ_FAULT)/.config | cut -d' ' -f1 > $(KOBJ_FAULT)/config.sha256
+	@echo "kernel-fault: $(KOBJ_FAULT)/arch/x86/boot/bzImage"

@@ -9,8 +9,8 @@
 # No "set -e": a failed setup step is reported and the run goes on.
 #
 # /etc/boot.conf (written by run-boot.sh) sets BOOT, TOPO, BACKENDS, EDU, MDEV_UUID,
-# CONFIG_SHA256, KOBJ_ABS, PROBE, FUZZ (fuzz boots only), FAULT_CRASH_CASE and
-# FAULT_HANG_CASE (make fault only), and per backend (named with _ for -) EXCLUDE_<b>, case
+# CONFIG_SHA256, KOBJ_ABS, PROBE, FUZZ (fuzz boots only), FAULT_CRASH_CASE,
+# FAULT_HANG_CASE and FAILNTH (make fault only), and per backend (named with _ for -) EXCLUDE_<b>, case
 # files left out after they crashed the guest, and START_AFTER_<b>.
 
 PATH=/bin
@@ -191,7 +191,37 @@ run_faulty() {
 	wait "$runner"
 }
 
+# The fail-nth sweep (make fault, on the fault-injection kernel): FAILNTH lists CASE:LINE;
+# each is swept on both kernel backends. GFP_KERNEL allocations may sleep, and failslab and
+# fail_page_alloc skip those unless ignore-gfp-wait is off.
+run_failnth() {
+	for k in failslab fail_page_alloc; do
+		echo N > "/sys/kernel/debug/$k/ignore-gfp-wait" ||
+			setup_error "no /sys/kernel/debug/$k (fault-injection kernel?)"
+		echo 0 > "/sys/kernel/debug/$k/verbose"
+	done
+	echo N > /sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
+	echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
+	echo "vfconform-run-start: failnth"
+	: > /results/failnth.txt
+	for spec in $FAILNTH; do
+		for be in kernel-type1 kernel-compat; do
+			echo "# failnth $be $spec"
+			/bin/vfconform failnth --backend "$be" --case "/cases/${spec%:*}" \
+				--line "${spec#*:}" >> /results/failnth.txt 2>&1
+			tail -n 1 /results/failnth.txt
+		done
+	done
+	echo "vfconform-run-end: failnth rc=0"
+	echo '{"failnth": "done"}' | emit "result failnth"
+	emit "text failnth" < /results/failnth.txt
+}
+
 for b in $BACKENDS; do
+	if [ "$b" = failnth ]; then
+		run_failnth
+		continue
+	fi
 	if [ -n "${FUZZ:-}" ]; then
 		run_fuzz "$b"
 		continue

@@ -25,6 +25,7 @@
 #   VFCONFORM_BACKENDS      backends to run (kernel-type1 kernel-compat)
 #   VFCONFORM_FAULT_CRASH   test only (make fault): the guest dies when this case starts
 #   VFCONFORM_FAULT_HANG    test only (make fault): this case's child is stopped (a hang)
+#   VFCONFORM_FAILNTH       test only: CASE:LINE list for the fail-nth sweep (backend failnth)
 #   VFCONFORM_FUZZ          fuzz boot: arguments of "vfconform fuzz" (e.g. "--seed 1 --time 600")
 #   VFCONFORM_FUZZ_MODES    its modes (fuzz-type1 fuzz-compat fuzz-gap); results in
 #                           BOOT/MODE.json (summary) and BOOT/MODE/ (shrunk findings)
@@ -254,6 +255,9 @@ extract_blobs() {
 		fuzz)
 			gunzip -c < "${b64%.b64}.gz" | tar -C "$dir" -xf -
 			;;
+		text)
+			gunzip -c < "${b64%.b64}.gz" > "$dir/$name.txt"
+			;;
 		gcov)
 			rm -rf "$dir/gcov"
 			mkdir -p "$dir/gcov"
@@ -312,6 +316,7 @@ while :; do
 		[ -z "$FUZZ" ] || echo "FUZZ=\"$FUZZ\""
 		[ -z "${VFCONFORM_FAULT_CRASH:-}" ] || echo "FAULT_CRASH_CASE=$VFCONFORM_FAULT_CRASH"
 		[ -z "${VFCONFORM_FAULT_HANG:-}" ] || echo "FAULT_HANG_CASE=$VFCONFORM_FAULT_HANG"
+		[ -z "${VFCONFORM_FAILNTH:-}" ] || echo "FAILNTH=\"$VFCONFORM_FAILNTH\""
 		for b in "${!exclude[@]}"; do
 			echo "EXCLUDE_${b//-/_}=\"${exclude[$b]# }\""
 		done
