@@ -70,3 +70,13 @@ kernel-fault: kernel $(KOBJ_FAULT)/.config
 	+$(KMAKE_FAULT) -j$$(nproc) bzImage
 	@sha256sum $(KOBJ_FAULT)/.config | cut -d' ' -f1 > $(KOBJ_FAULT)/config.sha256
 	@echo "kernel-fault: $(KOBJ_FAULT)/arch/x86/boot/bzImage"
+
+# Regenerates fuzz/corpus/sim_ioctl/ from the case library (fuzz/mkseeds.c); commit the result.
+$(BUILD)/mkseeds: fuzz/mkseeds.c $(HOST_LIB_OBJ)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) $(VF_CFLAGS) -o $@ $< $(HOST_LIB_OBJ) $(HOST_LIBS)
+
+.PHONY: fuzz-seeds
+fuzz-seeds: $(BUILD)/mkseeds
+	@rm -rf fuzz/corpus/sim_ioctl && mkdir -p fuzz/corpus/sim_ioctl
+	@$(BUILD)/mkseeds fuzz/corpus/sim_ioctl
