@@ -89,8 +89,10 @@ static char *run_pair(struct fuzz *f, const char *text, json_t **a, json_t **b, 
 		return NULL;
 	}
 	for (int i = 0; i < 2; i++)
-		doc[i] = json_pack("{s:s, s:s, s:[o]}", "backend", f->be[i]->name, "personality",
-				   f->be[i]->personality, "cases",
+		doc[i] = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[o]}", "format", VF_RUN_FORMAT,
+				   "tool", VF_TOOL_VERSION, "backend", f->be[i]->name,
+				   "personality", f->be[i]->personality, "kernel_release",
+				   f->be[i]->release(), "cases",
 				   vf_run_case(f->be[i], c, f->inproc[i]));
 	m = open_memstream(&dump, &len);
 	if (m && vf_diff(doc[0], doc[1], m, &st)) {

@@ -310,6 +310,15 @@ struct vfsim_container *vfsim_handle_container(struct vfsim *s, int handle, int 
 {
 	struct vfsim_handle *h = handle_get(s, handle);
 
+	/*
+	 * Below the first handle are stdin, stdout and stderr, which every
+	 * process has open: real files, just not a container (found by
+	 * vfconform fuzz: GROUP_SET_CONTAINER fd=0 is EBADFD or EINVAL, not EBADF).
+	 */
+	if (!h && handle >= 0 && handle < VFSIM_HANDLE_BASE) {
+		*err = -EBADFD;
+		return NULL;
+	}
 	if (!h) {
 		*err = -EBADF;
 		return NULL;
