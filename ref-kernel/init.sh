@@ -153,18 +153,24 @@ run_fuzz() {
 # ("Attempted to kill init!"), so the guest dies in the middle of that case, as it would on
 # an oops. At "# case-start $FAULT_HANG_CASE" the case's child is stopped (SIGSTOP), so the
 # runner sees a case that never answers and must time it out.
-stop_child_of() {
-	while :; do
+find_child() {
+	child=
+	while [ -z "$child" ]; do
 		for st in /proc/[0-9]*/stat; do
 			# shellcheck disable=SC2046
 			set -- $(cat "$st" 2>/dev/null)
 			if [ "${4:-}" = "$runner" ]; then
-				kill -STOP "$1"
-				echo "vfconform-fault: stopped pid $1 (child of $runner)"
-				return
+				child=$1
+				break
 			fi
 		done
 	done
+}
+
+stop_child_of() {
+	find_child
+	kill -STOP "$child"
+	echo "vfconform-fault: stopped pid $child (child of $runner)"
 }
 
 run_faulty() {
@@ -180,7 +186,12 @@ run_faulty() {
 		echo "$line"
 		case $line in
 		"# case-start ${FAULT_CRASH_CASE:-/}")
-			echo "vfconform-fault: init exits during ${FAULT_CRASH_CASE}"
+			# Die once the case's child runs, after a second for the tty to drain:
+			# what is still in the tty buffer at a panic is lost, and the host
+			# names the culprit from the last "# case-start" it received.
+			find_child
+			sleep 1
+			echo "vfconform-fault: init exits during ${FAULT_CRASH_CASE} (child $child)"
 			exit 1
 			;;
 		"# case-start ${FAULT_HANG_CASE:-/}")
