@@ -245,7 +245,15 @@ void t1_detach_group(struct vfsim *s, struct t1_iommu *t, unsigned g)
 		}
 	}
 	t->pgsize_bitmap = ~(s->p.page_size - 1);
-	t->n_iova = 0;
+	/*
+	 * vfio_iommu_aper_expand() and vfio_iommu_resv_refresh(): with no
+	 * domain left, a list there was becomes the whole space, not empty, so
+	 * GET_INFO keeps an IOVA_RANGE of [0, 2^64-1] (found by vfconform fuzz).
+	 */
+	if (t->n_iova) {
+		t->iova[0] = (struct t1_range){ 0, UINT64_MAX };
+		t->n_iova = 1;
+	}
 }
 
 long t1_ioctl(struct vfsim *s, struct t1_iommu *t, unsigned long req, void *arg)
