@@ -110,7 +110,7 @@ unit-tests-asan: asan
 		bash tests/run-unit.sh $(ASAN_TEST_BIN)
 
 -include ref-kernel/kernel.mk
--include $(wildcard sim/*.mk reports/*.mk clients/*.mk)
+-include $(wildcard sim/*.mk reports/*.mk clients/*.mk fuzz/*.mk)
 
 # Everything: unit tests, then the kernel tier against the committed fixtures.
 check: $(VFCONFORM)

@@ -172,10 +172,57 @@ struct call {
 	int err;
 };
 
+struct vf_fault_inject vf_fault;
+
+/*
+ * fail-nth is per task and counts down at every injection point the task
+ * passes. The file is opened and written before the ioctl, read back and
+ * cleared through the same fd after it (proc's read and write of it allocate
+ * nothing), so only the ioctl's own allocations are counted: a remaining
+ * count of 0 means the nth point was reached and failed.
+ */
+static struct call ioctl_fail_nth(struct vf_exec *ex, int handle, unsigned long req, void *arg)
+{
+	json_t *out = ex->fault_out;
+	int fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	char buf[32];
+	struct call c;
+	ssize_t n;
+	int len;
+
+	ex->fault_out = NULL;
+	if (fd < 0) {
+		json_object_set_new(out, "fail_nth", json_pack("{s:s}", "error", strerror(errno)));
+		errno = 0;
+		c.ret = ex->ctx->ops->ioctl(ex->ctx, handle, req, arg);
+		c.err = c.ret < 0 ? errno : 0;
+		return c;
+	}
+	len = snprintf(buf, sizeof(buf), "%u", vf_fault.nth);
+	if (pwrite(fd, buf, len, 0) != len) {
+		json_object_set_new(out, "fail_nth", json_pack("{s:s}", "error", strerror(errno)));
+		close(fd);
+		return (struct call){ -1, EIO };
+	}
+	errno = 0;
+	c.ret = ex->ctx->ops->ioctl(ex->ctx, handle, req, arg);
+	c.err = c.ret < 0 ? errno : 0;
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = 0;
+	if (pwrite(fd, "0", 1, 0) != 1)
+		json_object_set_new(out, "fail_nth_reset_failed", json_true());
+	close(fd);
+	json_object_set_new(out, "fail_nth", json_pack("{s:i, s:b}", "nth", vf_fault.nth,
+						       "fired", n > 0 && atoi(buf) == 0));
+	return c;
+}
+
 static struct call do_ioctl(struct vf_exec *ex, int handle, unsigned long req, void *arg)
 {
 	struct call c;
 
+	if (ex->fault_out)
+		return ioctl_fail_nth(ex, handle, req, arg);
 	errno = 0;
 	c.ret = ex->ctx->ops->ioctl(ex->ctx, handle, req, arg);
 	c.err = c.ret < 0 ? errno : 0;
@@ -1209,6 +1256,7 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 		snprintf(pname, sizeof(pname), "p%u", s->proc);
 		json_object_set_new(obs, "proc", json_string(pname));
 	}
+	ex->fault_out = vf_fault.nth && s->line == vf_fault.line && !s->setup ? out : NULL;
 
 	switch (run ? s->op : VF_OP_COUNT) {
 	case VF_OP_GET_API_VERSION:
@@ -1293,6 +1341,7 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 	json_object_set_new(obs, "errno", c.err ? (en ? json_string(en) : json_integer(c.err)) :
 				       json_null());
 	json_object_set_new(obs, "out", out);
+	ex->fault_out = NULL;
 	ctx->ops->acct(ctx, acct);
 	json_object_set_new(obs, "acct", acct);
 	return obs;

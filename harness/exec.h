@@ -30,7 +30,20 @@ struct vf_exec {
 		} slots;
 	} procs[VF_MAX_PROCS];
 	unsigned self;			/* which process this is: 0, or N in pN */
+	json_t *fault_out;		/* the armed step's out, until its first ioctl */
 };
+
+/*
+ * Fault injection (vfconform failnth): the first ioctl of the step on case
+ * line `line` runs with /proc/thread-self/fail-nth set to nth, so the nth
+ * fault-injection point it reaches (failslab, fail_page_alloc) fails. The
+ * observation gets out.fail_nth = {nth, fired}. nth 0: off.
+ */
+struct vf_fault_inject {
+	unsigned line;
+	unsigned nth;
+};
+extern struct vf_fault_inject vf_fault;
 
 /* Observation of steps[index]; never NULL. */
 json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index);

@@ -9,6 +9,8 @@
 #include "case.h"
 #include "cmd_gap.h"
 #include "diff.h"
+#include "failnth.h"
+#include "fuzz.h"
 #include "names.h"
 #include "run_json.h"
 #include "runner.h"
@@ -56,6 +58,12 @@ static const char usage_text[] =
 	"  trace2case [--out FILE] [--name NAME] [--about TEXT] TRACE\n"
 	"        turn a vfconform-trace recording (JSON lines) into a case: the\n"
 	"        container and group ioctls in order, buffers and IOVAs abstracted.\n"
+	"  fuzz [--backends A,B] [--seed N] [--count N] [--steps N] [--out DIR] ...\n"
+	"        differential fuzzing: generated sequences on two backends, each\n"
+	"        distinct difference shrunk to a case file ('vfconform fuzz --help').\n"
+	"  failnth --backend NAME --case FILE --line L\n"
+	"        fail-nth sweep: the step on line L fails at its 1st, 2nd, ... fault\n"
+	"        injection point, each run checked for a clean end and no leak.\n"
 	"\n"
 	"  --help     this text\n"
 	"  --version  the version\n"
@@ -432,5 +440,9 @@ int main(int argc, char **argv)
 		return vf_cmd_report(argc, argv);
 	if (!strcmp(cmd, "trace2case"))
 		return cmd_trace2case(argc, argv);
+	if (!strcmp(cmd, "fuzz"))
+		return vf_cmd_fuzz(argc, argv);
+	if (!strcmp(cmd, "failnth"))
+		return vf_cmd_failnth(argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }

@@ -25,4 +25,11 @@ json_t *vf_run_library(const struct vf_run_opts *o, const struct vf_library *lib
 /* Run one case in the current process (the child side); writes JSON lines to fd. */
 int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, int fd);
 
+/*
+ * Run one case and return its result object as in the run document (header,
+ * status, bufs, steps). inproc runs it in this process (sim backends only);
+ * otherwise in a forked child with the case's timeout, like vf_run_library.
+ */
+json_t *vf_run_case(const struct vf_backend_ops *be, const struct vf_case *c, bool inproc);
+
 #endif

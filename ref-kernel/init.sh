@@ -9,7 +9,8 @@
 # No "set -e": a failed setup step is reported and the run goes on.
 #
 # /etc/boot.conf (written by run-boot.sh) sets BOOT, TOPO, BACKENDS, EDU, MDEV_UUID,
-# CONFIG_SHA256, KOBJ_ABS, PROBE, and per backend (named with _ for -) EXCLUDE_<b>, case
+# CONFIG_SHA256, KOBJ_ABS, PROBE, FUZZ (fuzz boots only), FAULT_CRASH_CASE,
+# FAULT_HANG_CASE and FAILNTH (make fault only), and per backend (named with _ for -) EXCLUDE_<b>, case
 # files left out after they crashed the guest, and START_AFTER_<b>.
 
 PATH=/bin
@@ -127,7 +128,121 @@ fi
 [ -c /dev/vfio/vfio ] || setup_error "no /dev/vfio/vfio"
 [ -c /dev/iommu ] || setup_error "no /dev/iommu"
 
+# Fuzz boots (FUZZ set: the arguments of vfconform fuzz) run the differential fuzzer in
+# place of the library: fuzz-type1 and fuzz-compat hold each sim personality to the kernel
+# (fidelity), fuzz-gap compares the two kernel backends. The kernel side runs each sequence
+# in a forked child, the sim in-process, and a difference is shrunk here, where the kernel
+# is. The summary comes back as the "result", the findings as a tar blob.
+run_fuzz() {
+	case $1 in
+	fuzz-type1) pair=kernel-type1,sim-type1 ;;
+	fuzz-compat) pair=kernel-compat,sim-compat ;;
+	fuzz-gap) pair=kernel-type1,kernel-compat ;;
+	*) setup_error "unknown fuzz mode $1"; return ;;
+	esac
+	mkdir -p "/results/$1"
+	echo "vfconform-run-start: $1"
+	# shellcheck disable=SC2086
+	/bin/vfconform fuzz --backends "$pair" --topo "$TOPO" $FUZZ --ktap --quiet \
+		--out "/results/$1" --summary "/results/$1.json"
+	echo "vfconform-run-end: $1 rc=$?"
+	if [ -f "/results/$1.json" ]; then
+		emit "result $1" < "/results/$1.json"
+		tar -C /results -cf - "$1" | emit "fuzz $1"
+	else
+		setup_error "fuzzer wrote no /results/$1.json"
+	fi
+}
+
+# Test-only faults (make fault, tests/fault/): the runner's KTAP goes through this shell,
+# which at "# case-start $FAULT_CRASH_CASE" exits. init exiting panics the kernel
+# ("Attempted to kill init!"), so the guest dies in the middle of that case, as it would on
+# an oops. At "# case-start $FAULT_HANG_CASE" the case's child is stopped (SIGSTOP), so the
+# runner sees a case that never answers and must time it out.
+find_child() {
+	child=
+	while [ -z "$child" ]; do
+		for st in /proc/[0-9]*/stat; do
+			# shellcheck disable=SC2046
+			set -- $(cat "$st" 2>/dev/null)
+			if [ "${4:-}" = "$runner" ]; then
+				child=$1
+				break
+			fi
+		done
+	done
+}
+
+stop_child_of() {
+	find_child
+	kill -STOP "$child"
+	echo "vfconform-fault: stopped pid $child (child of $runner)"
+}
+
+run_faulty() {
+	rm -f /tmp/ktap
+	mkfifo /tmp/ktap
+	/bin/vfconform run --backend "$1" --topo "$TOPO" --cases "$2" \
+		--out "/results/$1.json" --ktap \
+		--meta "config_sha256=$CONFIG_SHA256" --meta "boot=$BOOT" \
+		${3:+--start-after "$3"} > /tmp/ktap &
+	runner=$!
+	# a redirected loop runs in this shell (ash does not fork for it), so exit is init's
+	while read -r line; do
+		echo "$line"
+		case $line in
+		"# case-start ${FAULT_CRASH_CASE:-/}")
+			# Die once the case's child runs, after a second for the tty to drain:
+			# what is still in the tty buffer at a panic is lost, and the host
+			# names the culprit from the last "# case-start" it received.
+			find_child
+			sleep 1
+			echo "vfconform-fault: init exits during ${FAULT_CRASH_CASE} (child $child)"
+			exit 1
+			;;
+		"# case-start ${FAULT_HANG_CASE:-/}")
+			stop_child_of &
+			;;
+		esac
+	done < /tmp/ktap
+	wait "$runner"
+}
+
+# The fail-nth sweep (make fault, on the fault-injection kernel): FAILNTH lists CASE:LINE;
+# each is swept on both kernel backends. GFP_KERNEL allocations may sleep, and failslab and
+# fail_page_alloc skip those unless ignore-gfp-wait is off.
+run_failnth() {
+	for k in failslab fail_page_alloc; do
+		echo N > "/sys/kernel/debug/$k/ignore-gfp-wait" ||
+			setup_error "no /sys/kernel/debug/$k (fault-injection kernel?)"
+		echo 0 > "/sys/kernel/debug/$k/verbose"
+	done
+	echo N > /sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
+	echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
+	echo "vfconform-run-start: failnth"
+	: > /results/failnth.txt
+	for spec in $FAILNTH; do
+		for be in kernel-type1 kernel-compat; do
+			echo "# failnth $be $spec"
+			/bin/vfconform failnth --backend "$be" --case "/cases/${spec%:*}" \
+				--line "${spec#*:}" >> /results/failnth.txt 2>&1
+			tail -n 1 /results/failnth.txt
+		done
+	done
+	echo "vfconform-run-end: failnth rc=0"
+	echo '{"failnth": "done"}' | emit "result failnth"
+	emit "text failnth" < /results/failnth.txt
+}
+
 for b in $BACKENDS; do
+	if [ "$b" = failnth ]; then
+		run_failnth
+		continue
+	fi
+	if [ -n "${FUZZ:-}" ]; then
+		run_fuzz "$b"
+		continue
+	fi
 	v=$(echo "$b" | tr - _)
 	eval "exclude=\${EXCLUDE_$v:-} start_after=\${START_AFTER_$v:-}"
 	cases=/cases
@@ -141,10 +256,14 @@ for b in $BACKENDS; do
 	fi
 	note=${exclude:+ without $exclude}${start_after:+ after $start_after}
 	echo "vfconform-run-start: $b$note"
-	/bin/vfconform run --backend "$b" --topo "$TOPO" --cases "$cases" \
-		--out "/results/$b.json" --ktap \
-		--meta "config_sha256=$CONFIG_SHA256" --meta "boot=$BOOT" \
-		${start_after:+--start-after "$start_after"}
+	if [ -n "${FAULT_CRASH_CASE:-}${FAULT_HANG_CASE:-}" ]; then
+		run_faulty "$b" "$cases" "$start_after"
+	else
+		/bin/vfconform run --backend "$b" --topo "$TOPO" --cases "$cases" \
+			--out "/results/$b.json" --ktap \
+			--meta "config_sha256=$CONFIG_SHA256" --meta "boot=$BOOT" \
+			${start_after:+--start-after "$start_after"}
+	fi
 	echo "vfconform-run-end: $b rc=$?"
 	if [ -f "/results/$b.json" ]; then
 		emit "result $b" < "/results/$b.json"

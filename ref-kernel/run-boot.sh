@@ -22,6 +22,13 @@
 #   VFCONFORM_IDLE_TIMEOUT  a guest silent this many seconds is hung (300)
 #   VFCONFORM_RETRIES       boots after crashes, at most (4)
 #   VFCONFORM_APPEND        extra kernel command line, for debugging
+#   VFCONFORM_BACKENDS      backends to run (kernel-type1 kernel-compat)
+#   VFCONFORM_FAULT_CRASH   test only (make fault): the guest dies when this case starts
+#   VFCONFORM_FAULT_HANG    test only (make fault): this case's child is stopped (a hang)
+#   VFCONFORM_FAILNTH       test only: CASE:LINE list for the fail-nth sweep (backend failnth)
+#   VFCONFORM_FUZZ          fuzz boot: arguments of "vfconform fuzz" (e.g. "--seed 1 --time 600")
+#   VFCONFORM_FUZZ_MODES    its modes (fuzz-type1 fuzz-compat fuzz-gap); results in
+#                           BOOT/MODE.json (summary) and BOOT/MODE/ (shrunk findings)
 #
 # Output in $KRUN/BOOT/, retries in $KRUN/BOOT/retry-N/: console.log (ttyS0: kernel, init
 # and KTAP), data.log (ttyS1: the encoded blobs), BACKEND.json, gcov/ (the .gcda tree
@@ -41,7 +48,15 @@ IDLE_TIMEOUT=${VFCONFORM_IDLE_TIMEOUT:-300}
 RETRIES=${VFCONFORM_RETRIES:-4}
 APPEND_EXTRA=${VFCONFORM_APPEND:-}
 
-BACKENDS=(kernel-type1 kernel-compat)
+read -r -a BACKENDS <<< "${VFCONFORM_BACKENDS:-kernel-type1 kernel-compat}"
+# A fuzz boot: init.sh runs "vfconform fuzz $VFCONFORM_FUZZ" per mode instead of the library.
+# A guest death is reported like a crashed case (the sequence's name); no retry, since the
+# name alone reproduces it (vfconform fuzz --seed S, sequence N).
+FUZZ=${VFCONFORM_FUZZ:-}
+if [ -n "$FUZZ" ]; then
+	read -r -a BACKENDS <<< "${VFCONFORM_FUZZ_MODES:-fuzz-type1 fuzz-compat fuzz-gap}"
+	RETRIES=0
+fi
 MDEV_UUID=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
 BZIMAGE=$KOBJ/arch/x86/boot/bzImage
 GEN_INIT_CPIO=$KOBJ/usr/gen_init_cpio
@@ -238,6 +253,12 @@ extract_blobs() {
 		result)
 			gunzip -c < "${b64%.b64}.gz" > "$dir/$name.json"
 			;;
+		fuzz)
+			gunzip -c < "${b64%.b64}.gz" | tar -C "$dir" -xf -
+			;;
+		text)
+			gunzip -c < "${b64%.b64}.gz" > "$dir/$name.txt"
+			;;
 		gcov)
 			rm -rf "$dir/gcov"
 			mkdir -p "$dir/gcov"
@@ -295,6 +316,10 @@ while :; do
 		echo "MDEV_UUID=$MDEV"
 		echo "CONFIG_SHA256=$CONFIG_SHA256"
 		echo "KOBJ_ABS=$KOBJ_ABS"
+		[ -z "$FUZZ" ] || echo "FUZZ=\"$FUZZ\""
+		[ -z "${VFCONFORM_FAULT_CRASH:-}" ] || echo "FAULT_CRASH_CASE=$VFCONFORM_FAULT_CRASH"
+		[ -z "${VFCONFORM_FAULT_HANG:-}" ] || echo "FAULT_HANG_CASE=$VFCONFORM_FAULT_HANG"
+		[ -z "${VFCONFORM_FAILNTH:-}" ] || echo "FAILNTH=\"$VFCONFORM_FAILNTH\""
 		for b in "${!exclude[@]}"; do
 			echo "EXCLUDE_${b//-/_}=\"${exclude[$b]# }\""
 		done

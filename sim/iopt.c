@@ -451,13 +451,27 @@ int iopt_add_access(struct ioas *io)
 	return 0;
 }
 
-/* iopt_disable_large_pages(): TYPE1 semantics, refused once a domain holds pages. */
+/*
+ * iopt_disable_large_pages(): TYPE1 semantics, refused once a domain holds
+ * pages. Small IOPTEs only means PAGE_SIZE alignment from now on, with or
+ * without a domain (iopt_calculate_iova_alignment(); found by vfconform fuzz:
+ * compat TYPE1 before any device is opened took unaligned maps and unmaps).
+ */
 int iopt_disable_large_pages(struct ioas *io)
 {
+	uint64_t align = 4096;
+	int ret;
+
 	if (io->disable_large_pages)
 		return 0;
 	if (io->n_domains && itree_min(&io->areas))
 		return -EINVAL;
+	if (align > io->iova_alignment) {
+		ret = check_alignment(io, align);
+		if (ret)
+			return ret;
+		io->iova_alignment = align;
+	}
 	io->disable_large_pages = true;
 	return 0;
 }

@@ -143,14 +143,23 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 		}
 	}
 	/* without an IOMMU domain (mdev only) nothing is pinned until a device asks */
-	if (!t->n_domain_groups)
-		return 0;
-	ret = t1_pin_dma(s, t, d);
-	if (ret)
-		t1_remove_dma(s, t, d);
-	else
+	if (t->n_domain_groups) {
+		ret = t1_pin_dma(s, t, d);
+		if (ret) {
+			t1_remove_dma(s, t, d);
+			return ret;
+		}
 		d->iommu_mapped = true;
-	return ret;
+	}
+	/*
+	 * vfio_dma_bitmap_alloc() while dirty tracking: at most INT_MAX pages
+	 * (found by vfconform fuzz: DIRTY_PAGES START, then a 2^63 byte map).
+	 */
+	if (t->dirty_tracking && size / min_pgsize(t->pgsize_bitmap) > INT32_MAX) {
+		t1_remove_dma(s, t, d);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 long t1_map(struct vfsim *s, struct t1_iommu *t, void *arg)
