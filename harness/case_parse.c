@@ -353,20 +353,6 @@ static void begin_steps(struct parser *p)
 	c->n_setup = c->n_steps;
 }
 
-static const struct vf_name *flag_table(enum vf_op op)
-{
-	switch (op) {
-	case VF_OP_IOMMU_MAP_DMA:
-		return vf_map_flag_names;
-	case VF_OP_IOMMU_UNMAP_DMA:
-		return vf_unmap_flag_names;
-	case VF_OP_IOMMU_IOAS_MAP:
-		return vf_ioas_map_flag_names;
-	default:
-		return vf_dirty_flag_names;
-	}
-}
-
 static bool group_opened(const struct vf_case *c, unsigned g)
 {
 	for (unsigned i = 0; i < c->n_groups; i++)
@@ -400,7 +386,7 @@ static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const 
 		e = vf_parse_number(v, &x);
 		break;
 	case VF_F_FLAGS:
-		e = vf_parse_flags(v, flag_table(s->op), &x);
+		e = vf_parse_flags(v, vf_op_flag_names(s->op), &x);
 		break;
 	case VF_F_OP:
 		if (vf_name_lookup(s->op == VF_OP_MDEV_DMA ? vf_mdev_op_names : vf_ioas_op_names, v,

@@ -70,20 +70,6 @@ static json_t *hex_bytes(const uint8_t *b, size_t n)
 	return j;
 }
 
-static const struct vf_name *step_flag_table(enum vf_op op)
-{
-	switch (op) {
-	case VF_OP_IOMMU_MAP_DMA:
-		return vf_map_flag_names;
-	case VF_OP_IOMMU_UNMAP_DMA:
-		return vf_unmap_flag_names;
-	case VF_OP_IOMMU_IOAS_MAP:
-		return vf_ioas_map_flag_names;
-	default:
-		return vf_dirty_flag_names;
-	}
-}
-
 json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 {
 	json_t *a = json_object();
@@ -106,7 +92,7 @@ json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 			j = s->argsz_auto ? json_string("auto") : json_integer((json_int_t)v);
 			break;
 		case VF_F_FLAGS:
-			j = flags_str(step_flag_table(s->op), v);
+			j = flags_str(vf_op_flag_names(s->op), v);
 			break;
 		case VF_F_OP:
 			name = vf_name_of(s->op == VF_OP_MDEV_DMA ? vf_mdev_op_names :

@@ -235,3 +235,18 @@ int vf_errno_lookup(const char *name)
 	}
 	return -1;
 }
+
+/* The flag names of the op's flags field (the parser reads them, the recorder writes them). */
+const struct vf_name *vf_op_flag_names(enum vf_op op)
+{
+	switch (op) {
+	case VF_OP_IOMMU_MAP_DMA:
+		return vf_map_flag_names;
+	case VF_OP_IOMMU_UNMAP_DMA:
+		return vf_unmap_flag_names;
+	case VF_OP_IOMMU_IOAS_MAP:
+		return vf_ioas_map_flag_names;
+	default:
+		return vf_dirty_flag_names;
+	}
+}

@@ -33,6 +33,9 @@ extern const struct vf_name vf_mdev_op_names[];
 extern const struct vf_name vf_group_flag_names[];
 extern const struct vf_name vf_info_flag_names[];
 
+/* Flag names of the op's flags= field. */
+const struct vf_name *vf_op_flag_names(enum vf_op op);
+
 bool vf_name_lookup(const struct vf_name *tab, const char *name, uint64_t *value);
 const char *vf_name_of(const struct vf_name *tab, uint64_t value);
 
