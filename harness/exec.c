@@ -483,6 +483,33 @@ static void bitmap_free(struct bitmap_mem *m)
 		munmap(m->p, m->len);
 }
 
+/*
+ * The vfio_bitmap a step passes (UNMAP with GET_DIRTY_BITMAP, DIRTY_PAGES
+ * GET_BITMAP): pgsize defaults to 4K, size to what a client computes for the
+ * range, and the storage is reserved as above.
+ */
+struct step_bitmap {
+	struct bitmap_mem mem;
+	struct vfio_bitmap b;
+};
+
+static void step_bitmap_init(struct step_bitmap *sb, const struct vf_step *s)
+{
+	memset(sb, 0, sizeof(*sb));
+	sb->b.pgsize = vf_has(s, VF_F_PGSIZE) ? s->val[VF_F_PGSIZE] : 4096;
+	sb->b.size = vf_has(s, VF_F_BITMAP_SIZE) ? s->val[VF_F_BITMAP_SIZE] :
+		     bitmap_bytes(s->val[VF_F_SIZE], sb->b.pgsize);
+	sb->b.data = (void *)bitmap_alloc(&sb->mem, sb->b.size);
+}
+
+/* Record what the kernel wrote into the bitmap (only a successful call's), then free it. */
+static void step_bitmap_done(struct step_bitmap *sb, json_t *out, const struct call *c)
+{
+	if (sb->b.data && c->ret == 0 && sb->b.size < MAX_ARG_BUF)
+		record_bitmap(out, (const uint8_t *)sb->b.data, sb->b.size);
+	bitmap_free(&sb->mem);
+}
+
 static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_t *out)
 {
 	struct {
@@ -491,12 +518,8 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	} __attribute__((packed)) arg;
 	uint32_t flags = vf_has(s, VF_F_FLAGS) ? (uint32_t)s->val[VF_F_FLAGS] : 0;
 	bool dirty = flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP;
-	uint64_t pgsize = vf_has(s, VF_F_PGSIZE) ? s->val[VF_F_PGSIZE] : 4096;
-	uint64_t bsize = vf_has(s, VF_F_BITMAP_SIZE) ? s->val[VF_F_BITMAP_SIZE] :
-			 bitmap_bytes(s->val[VF_F_SIZE], pgsize);
 	size_t owned = dirty ? sizeof(arg) : sizeof(arg.u);
-	struct bitmap_mem mem = { 0 };
-	uint8_t *bm = NULL;
+	struct step_bitmap sb = { 0 };
 	struct argbuf a;
 	struct call c;
 
@@ -506,13 +529,11 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	arg.u.iova = s->val[VF_F_IOVA];
 	arg.u.size = s->val[VF_F_SIZE];
 	if (dirty) {
-		bm = bitmap_alloc(&mem, bsize);
-		arg.b.pgsize = pgsize;
-		arg.b.size = bsize;
-		arg.b.data = (void *)bm;
+		step_bitmap_init(&sb, s);
+		arg.b = sb.b;
 	}
 	if (!argbuf_init(&a, sizeof(arg))) {
-		bitmap_free(&mem);
+		bitmap_free(&sb.mem);
 		return (struct call){ -1, ENOMEM };
 	}
 	if (s->raw) {
@@ -526,10 +547,8 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	json_object_set_new(out, "size", hex(arg.u.size));
 	if (arg.u.flags != flags && !s->raw)
 		json_object_set_new(out, "flags", json_integer(arg.u.flags));
-	if (bm && c.ret == 0 && bsize < MAX_ARG_BUF)
-		record_bitmap(out, bm, bsize);
 	json_object_set_new(out, "canary", canary_state(&a, owned));
-	bitmap_free(&mem);
+	step_bitmap_done(&sb, out, &c);
 	free(a.p);
 	return c;
 }
@@ -580,12 +599,8 @@ static struct call exec_dirty(struct vf_exec *ex, const struct vf_step *s, json_
 	} __attribute__((packed)) arg;
 	uint32_t flags = vf_has(s, VF_F_FLAGS) ? (uint32_t)s->val[VF_F_FLAGS] : 0;
 	bool get = flags & VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
-	uint64_t pgsize = vf_has(s, VF_F_PGSIZE) ? s->val[VF_F_PGSIZE] : 4096;
-	uint64_t bsize = vf_has(s, VF_F_BITMAP_SIZE) ? s->val[VF_F_BITMAP_SIZE] :
-			 bitmap_bytes(s->val[VF_F_SIZE], pgsize);
 	size_t owned = get ? sizeof(arg) : sizeof(arg.d);
-	struct bitmap_mem mem = { 0 };
-	uint8_t *bm = NULL;
+	struct step_bitmap sb = { 0 };
 	struct argbuf a;
 	struct call c;
 
@@ -593,15 +608,13 @@ static struct call exec_dirty(struct vf_exec *ex, const struct vf_step *s, json_
 	arg.d.argsz = vf_has(s, VF_F_ARGSZ) ? (uint32_t)s->val[VF_F_ARGSZ] : owned;
 	arg.d.flags = flags;
 	if (get) {
-		bm = bitmap_alloc(&mem, bsize);
+		step_bitmap_init(&sb, s);
 		arg.g.iova = s->val[VF_F_IOVA];
 		arg.g.size = s->val[VF_F_SIZE];
-		arg.g.bitmap.pgsize = pgsize;
-		arg.g.bitmap.size = bsize;
-		arg.g.bitmap.data = (void *)bm;
+		arg.g.bitmap = sb.b;
 	}
 	if (!argbuf_init(&a, sizeof(arg))) {
-		bitmap_free(&mem);
+		bitmap_free(&sb.mem);
 		return (struct call){ -1, ENOMEM };
 	}
 	if (s->raw) {
@@ -611,10 +624,8 @@ static struct call exec_dirty(struct vf_exec *ex, const struct vf_step *s, json_
 		memcpy(a.p, &arg, owned);
 	}
 	c = do_ioctl(ex, chandle(ex, s), VFIO_IOMMU_DIRTY_PAGES, a.p);
-	if (bm && c.ret == 0 && bsize < MAX_ARG_BUF)
-		record_bitmap(out, bm, bsize);
 	json_object_set_new(out, "canary", canary_state(&a, owned));
-	bitmap_free(&mem);
+	step_bitmap_done(&sb, out, &c);
 	free(a.p);
 	return c;
 }
