@@ -28,6 +28,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# shellcheck source=ref-kernel/blobs.sh
+. ref-kernel/blobs.sh
 
 KOBJ_DPDK=${KOBJ_DPDK:-build/kernel-dpdk}
 CRUN=${CRUN:-build/clients-run}
@@ -129,46 +131,15 @@ make_initramfs() {
 	"$GEN_INIT_CPIO" "$list" | gzip -1 > "$out"
 }
 
-# As ref-kernel/run-boot.sh: sha256-checked blobs between marker lines; "run NAME" blobs
+# Sha256-checked blobs (ref-kernel/blobs.sh); "run NAME" blobs
 # are tars of the guest's /tmp/r/NAME.
 extract_blobs() {
-	local log=$1 dir=$2 tmp b64 kind name
+	local log=$1 dir=$2 tmp kind name gz
 
 	tmp=$(mktemp -d)
-	tr -d '\r' < "$log" | awk -v tmp="$tmp" '
-		match($0, /vfconform-blob-begin [a-z]+ [^ ]+/) {
-			split(substr($0, RSTART, RLENGTH), w, " ")
-			n++
-			file = tmp "/" n
-			print w[2], w[3] > (file ".name")
-			close(file ".name")
-			printf "" > (file ".b64")
-			next
-		}
-		match($0, /vfconform-blob-end [a-z]+ [^ ]+ [0-9a-f]+/) {
-			if (file != "") {
-				split(substr($0, RSTART, RLENGTH), w, " ")
-				print w[4] > (file ".sum")
-				close(file ".sum")
-				close(file ".b64")
-			}
-			file = ""
-			next
-		}
-		file != "" && /^[A-Za-z0-9+\/=]+$/ { print > (file ".b64") }
-	'
-	for b64 in "$tmp"/*.b64; do
-		[ -e "$b64" ] || continue
-		read -r kind name < "${b64%.b64}.name"
-		if [ ! -s "${b64%.b64}.sum" ] ||
-			! base64 -d < "$b64" > "${b64%.b64}.gz" 2>/dev/null ||
-			[ "$(sha256sum < "${b64%.b64}.gz" | cut -d' ' -f1)" != \
-				"$(cat "${b64%.b64}.sum")" ]; then
-			echo "run-dpdk: damaged or incomplete blob '$kind $name'" >&2
-			continue
-		fi
-		[ "$kind" = run ] && gunzip -c < "${b64%.b64}.gz" | tar -C "$dir" -xf -
-	done
+	while read -r kind name gz; do
+		[ "$kind" = run ] && gunzip -c < "$gz" | tar -C "$dir" -xf -
+	done < <(verified_blobs "$log" "$tmp" run-dpdk)
 	rm -rf "$tmp"
 }
 

@@ -38,6 +38,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# shellcheck source=ref-kernel/blobs.sh
+. ref-kernel/blobs.sh
 
 KOBJ=${KOBJ:-build/kernel}
 KRUN=${KRUN:-build/kernel-run}
@@ -214,58 +216,27 @@ pick_accel() {
 # -> gcov/ (gcov counters only grow, so the last dump has everything). A blob cut short by
 # a guest death fails its sha256 and is dropped.
 extract_blobs() {
-	local log=$1 dir=$2 tmp kind name b64
+	local log=$1 dir=$2 tmp kind name gz
 
 	tmp=$(mktemp -d)
-	tr -d '\r' < "$log" | awk -v tmp="$tmp" '
-		match($0, /vfconform-blob-begin [a-z]+ [^ ]+/) {
-			split(substr($0, RSTART, RLENGTH), w, " ")
-			n++
-			file = tmp "/" n
-			print w[2], w[3] > (file ".name")
-			close(file ".name")
-			printf "" > (file ".b64")
-			next
-		}
-		match($0, /vfconform-blob-end [a-z]+ [^ ]+ [0-9a-f]+/) {
-			if (file != "") {
-				split(substr($0, RSTART, RLENGTH), w, " ")
-				print w[4] > (file ".sum")
-				close(file ".sum")
-				close(file ".b64")
-			}
-			file = ""
-			next
-		}
-		file != "" && /^[A-Za-z0-9+\/=]+$/ { print > (file ".b64") }
-	'
-	for b64 in "$tmp"/*.b64; do
-		[ -e "$b64" ] || continue
-		read -r kind name < "${b64%.b64}.name"
-		if [ ! -s "${b64%.b64}.sum" ] ||
-			! base64 -d < "$b64" > "${b64%.b64}.gz" 2>/dev/null ||
-			[ "$(sha256sum < "${b64%.b64}.gz" | cut -d' ' -f1)" != \
-				"$(cat "${b64%.b64}.sum")" ]; then
-			echo "run-boot: $BOOT: damaged or incomplete blob '$kind $name' in $log" >&2
-			continue
-		fi
+	while read -r kind name gz; do
 		case $kind in
 		result)
-			gunzip -c < "${b64%.b64}.gz" > "$dir/$name.json"
+			gunzip -c < "$gz" > "$dir/$name.json"
 			;;
 		fuzz)
-			gunzip -c < "${b64%.b64}.gz" | tar -C "$dir" -xf -
+			gunzip -c < "$gz" | tar -C "$dir" -xf -
 			;;
 		text)
-			gunzip -c < "${b64%.b64}.gz" > "$dir/$name.txt"
+			gunzip -c < "$gz" > "$dir/$name.txt"
 			;;
 		gcov)
 			rm -rf "$dir/gcov"
 			mkdir -p "$dir/gcov"
-			gunzip -c < "${b64%.b64}.gz" | tar -C "$dir/gcov" -xf -
+			gunzip -c < "$gz" | tar -C "$dir/gcov" -xf -
 			;;
 		esac
-	done
+	done < <(verified_blobs "$log" "$tmp" "run-boot: $BOOT")
 	rm -rf "$tmp"
 }
 
