@@ -97,7 +97,11 @@ json_t *vf_run_load(const char *path)
 	const char *fmt;
 
 	if (!doc) {
-		fprintf(stderr, "%s:%d: %s\n", path, e.line, e.text);
+		/* jansson has no line for a file it could not open */
+		if (e.line > 0)
+			fprintf(stderr, "%s:%d: %s\n", path, e.line, e.text);
+		else
+			fprintf(stderr, "%s: %s\n", path, e.text);
 		return NULL;
 	}
 	fmt = json_string_value(json_object_get(doc, "format"));
