@@ -81,7 +81,7 @@ unit-tests: $(TEST_BIN) $(VFCONFORM)
 
 # Each part of the project brings its own rules.
 # The same runner and tests built with AddressSanitizer and UBSan.
-ASAN_FLAGS	:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+ASAN_FLAGS	:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -DVFSIM_POOL_MALLOC \
 		   -fno-sanitize-recover=undefined
 ASAN_OBJ	:= $(HARNESS_SRC:%.c=$(BUILD)/asan/%.o)
 ASAN_LIB_OBJ	:= $(HARNESS_LIB:%.c=$(BUILD)/asan/%.o)

@@ -11,7 +11,7 @@
 FUZZ_CC		?= clang-14
 FUZZ_BIN	:= $(BUILD)/fuzz-bin
 FUZZ_TARGETS	:= $(FUZZ_BIN)/fuzz_parser $(FUZZ_BIN)/fuzz_sim_ioctl
-FUZZ_SAN	:= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+FUZZ_SAN	:= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DVFSIM_POOL_MALLOC \
 		   -Wno-gnu-variable-sized-type-not-at-end
 FUZZ_TIME	?= 60
 FUZZ_COUNT	?= 200000

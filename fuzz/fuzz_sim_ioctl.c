@@ -191,9 +191,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		ret = vfsim_ioctl(s, h, req, a);
-		if (trace)	/* FUZZ_SIM_TRACE=1: what a crashing input did, step by step */
-			fprintf(stderr, "fuzz_sim_ioctl: handle %d request %#lx len %zu: %ld\n", h,
+		if (trace) {	/* FUZZ_SIM_TRACE=1: what a crashing input did, step by step */
+			fprintf(stderr, "fuzz_sim_ioctl: handle %d request %#lx len %zu: %ld", h,
 				req, len, ret);
+			for (size_t i = 0; i < len && i < 32 && a == arg; i += 8) {
+				uint64_t w = 0;
+
+				memcpy(&w, arg + i, 8);
+				fprintf(stderr, " %#llx", (unsigned long long)w);
+			}
+			fputc('\n', stderr);
+		}
 		if (ret < -4095)
 			abort();	/* not an errno: a sim bug */
 		if (req == VFIO_GROUP_GET_DEVICE_FD && ret >= 0) {

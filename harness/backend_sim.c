@@ -258,11 +258,20 @@ static int sim_apply_creds(struct vf_ctx *ctx, const struct vf_creds *cr)
 	uint32_t uid;
 	bool ipc_lock, rawio;
 
-	if (cr->has_memlock)
+	/*
+	 * What the kernel backend's setrlimit() and setuid() meet: after a switch
+	 * to another uid the process has no capabilities left, so it may lower
+	 * RLIMIT_MEMLOCK but not raise it (CAP_SYS_RESOURCE), and not drop its
+	 * supplementary groups again (setgroups() wants CAP_SETGID).
+	 */
+	vfsim_get_creds(sp->sim, &uid, &ipc_lock, &rawio);
+	if (cr->has_memlock) {
+		if (uid && cr->memlock > vfsim_get_memlock(sp->sim))
+			return -EPERM;
 		vfsim_set_memlock(sp->sim, cr->memlock);
+	}
 	if (!cr->has_cred)
 		return 0;
-	vfsim_get_creds(sp->sim, &uid, &ipc_lock, &rawio);
 	switch (cr->cred) {
 	case VF_CRED_ROOT:
 		return 0;
@@ -273,6 +282,8 @@ static int sim_apply_creds(struct vf_ctx *ctx, const struct vf_creds *cr)
 		vfsim_set_creds(sp->sim, uid, ipc_lock, false);
 		return 0;
 	case VF_CRED_UID:
+		if (uid)
+			return -EPERM;
 		vfsim_set_creds(sp->sim, cr->uid, false, false);
 		return 0;
 	}

@@ -104,6 +104,7 @@ static const char *const ext_names[] = {
 
 struct gen {
 	struct rng *r;
+	bool mdev;		/* g0 is the mtty: MDEV_DMA steps make sense */
 	unsigned groups[VF_MAX_GROUPS];
 	unsigned n_groups;
 	const char *bufs[4];	/* names usable in vaddr= */
@@ -167,12 +168,82 @@ static void add_raw(struct gen *g, char *l, unsigned natural)
 		add(l, "00");	/* raw= needs at least one byte */
 }
 
+static const char *const memlocks[] = { "0", "16K", "64K", "1M", "unlimited" };
+
+/*
+ * Credentials and RLIMIT_MEMLOCK changed between ioctls: type1 keeps the
+ * lock_cap of map time, iommufd charges whoever maps, and a process that left
+ * root may lower its limit but not raise it again.
+ */
+static void gen_creds(struct gen *g, char *l)
+{
+	struct rng *r = g->r;
+
+	add(l, "SET_CREDS");
+	switch (below(r, 4)) {
+	case 0:
+		add(l, " cred=nocap");
+		break;
+	case 1:
+		add(l, " cred=uid=1000");
+		break;
+	case 2:
+		add(l, " cred=nocap memlock=%s", PICK(r, memlocks));
+		break;
+	default:
+		add(l, " memlock=%s", PICK(r, memlocks));
+		break;
+	}
+}
+
+/* File lifetimes: a group or device closed (and a group reopened) mid-sequence. */
+static void gen_fds(struct gen *g, char *l)
+{
+	struct rng *r = g->r;
+
+	switch (below(r, 3)) {
+	case 0:
+		add(l, "CLOSE group=%s", pick_group(g));
+		break;
+	case 1:
+		add(l, "OPEN_GROUP group=%s", pick_group(g));
+		break;
+	default:
+		add(l, "CLOSE device=%u", below(r, 2));
+		break;
+	}
+}
+
+/* The mtty's own DMA (vfio_pin_pages / vfio_dma_rw, iommufd access) into the window. */
+static void gen_mdev_dma(struct gen *g, char *l)
+{
+	static const char *const ops[] = { "PIN", "PIN", "UNPIN", "READ", "WRITE" };
+	struct rng *r = g->r;
+
+	add(l, "MDEV_DMA op=%s iova=0x%llx size=%s", PICK(r, ops),
+	    (unsigned long long)(chance(r, 90) ? WIN_BASE + (uint64_t)below(r, WIN_PAGES) * 0x1000 :
+					       pick_iova(r)),
+	    PICK(r, ((const char *const[]){ "4K", "4K", "8K", "16K", "0x800", "2M" })));
+}
+
 static void gen_step(struct gen *g, char *l)
 {
 	struct rng *r = g->r;
-	unsigned k = below(r, 100);
+	unsigned k = below(r, 100), x = below(r, 100);
 
 	l[0] = 0;
+	if (x < 4) {
+		gen_creds(g, l);
+		return;
+	}
+	if (x < 7) {
+		gen_fds(g, l);
+		return;
+	}
+	if (x < 17 && g->mdev) {
+		gen_mdev_dma(g, l);
+		return;
+	}
 	if (k < 28) {
 		add(l, "IOMMU_MAP_DMA");
 		if (chance(r, 3)) {
@@ -324,8 +395,8 @@ void fz_generate(struct fz_seq *q, uint64_t seed, uint64_t index, unsigned max_s
 	if (chance(&r, 25))
 		hdr(q, "cred    %s", chance(&r, 70) ? "nocap" : "uid=1000");
 	if (chance(&r, 30))
-		hdr(q, "memlock %s", PICK(&r, ((const char *const[]){ "0", "16K", "64K", "1M",
-								    "unlimited" })));
+		hdr(q, "memlock %s", PICK(&r, memlocks));
+	g.mdev = topo == VF_TOPO_MDEV;
 
 	n = 1 + below(&r, max_steps ? max_steps : 1);
 	if (n > FZ_MAX_LINES)

@@ -140,15 +140,17 @@ static int area_fill(struct vfsim *s, struct ioas *io, struct iopt_area *a)
 			   pg->writable, false);
 	if (r.err)
 		return -r.err;
+	/*
+	 * The IOMMU refuses a mapping with neither read nor write, and the kernel
+	 * maps each batch (batch_to_domain) before it charges the pins
+	 * (pfn_reader_update_pinned): so EINVAL wins over an exhausted RLIMIT_MEMLOCK.
+	 */
+	if (!(a->prot & (PROT_READ_BIT | PROT_WRITE_BIT)))
+		return -EINVAL;
 	n = pages_alone(s, io, a, first, last);
 	ret = iopt_update_pinned(s, pg, n, true);
 	if (ret)
 		return ret;
-	/* the IOMMU refuses a mapping with neither read nor write */
-	if (!(a->prot & (PROT_READ_BIT | PROT_WRITE_BIT))) {
-		iopt_update_pinned(s, pg, n, false);
-		return -EINVAL;
-	}
 	a->filled = true;
 	return 0;
 }

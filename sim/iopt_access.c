@@ -61,10 +61,16 @@ static int page_get(struct vfsim *s, struct ioas *io, struct iopt_area *a, uint6
 	return 0;
 }
 
-/* Undo the pins of [iova, upto) made by a pin that failed later. */
+/*
+ * Undo the pins of [iova, upto] made by a pin that failed later, or unpinned.
+ * Inclusive, and loops count pages rather than compare addresses: a range may
+ * end at 2^64 - 1, where "end + 1" and "page + page size" are 0.
+ */
 static void unpin_range(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t upto)
 {
-	while (iova < upto) {
+	const uint64_t ps = s->p.page_size;
+
+	for (;;) {
 		struct itree_node *n = itree_find(&io->areas, iova);
 		struct iopt_area *a;
 		uint64_t last;
@@ -72,12 +78,12 @@ static void unpin_range(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_
 		if (!n)
 			return;
 		a = container_of(n, struct iopt_area, node);
-		last = n->last < upto - 1 ? n->last : upto - 1;
-		for (uint64_t at = iova; at <= last; at += s->p.page_size)
-			page_put(s, io, a, page_of(s, a, at));
+		last = n->last < upto ? n->last : upto;
+		for (uint64_t i = 0, np = (last - iova) / ps + 1; i < np; i++)
+			page_put(s, io, a, page_of(s, a, iova + i * ps));
 		if (a->num_accesses)
 			a->num_accesses--;
-		if (last == UINT64_MAX)
+		if (last >= upto)
 			return;
 		iova = last + 1;
 	}
@@ -86,6 +92,7 @@ static void unpin_range(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_
 int iopt_access_pin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t length,
 		    bool write)
 {
+	const uint64_t ps = s->p.page_size;
 	uint64_t last, at = iova;
 	int ret = 0;
 
@@ -113,11 +120,11 @@ int iopt_access_pin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t le
 			break;
 		}
 		end = n->last < last ? n->last : last;
-		for (uint64_t p = at; p <= end && !ret; p += s->p.page_size) {
-			ret = page_get(s, io, a, page_of(s, a, p));
+		for (uint64_t i = 0, np = (end - at) / ps + 1; i < np && !ret; i++) {
+			ret = page_get(s, io, a, page_of(s, a, at + i * ps));
 			/* this area's pins so far go back; it holds no access yet */
-			for (uint64_t q = at; ret && q < p; q += s->p.page_size)
-				page_put(s, io, a, page_of(s, a, q));
+			for (uint64_t j = 0; ret && j < i; j++)
+				page_put(s, io, a, page_of(s, a, at + j * ps));
 		}
 		if (ret)
 			break;
@@ -127,14 +134,14 @@ int iopt_access_pin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t le
 		at = end + 1;
 	}
 	if (ret && at > iova)
-		unpin_range(s, io, iova, at);
+		unpin_range(s, io, iova, at - 1);
 	return ret;
 }
 
 void iopt_access_unpin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t length)
 {
 	if (length && iova + length - 1 >= iova)
-		unpin_range(s, io, iova, iova + length);
+		unpin_range(s, io, iova, iova + length - 1);
 }
 
 /* iommufd_access_rw(): the copy goes through the mapping's pages, from any process. */

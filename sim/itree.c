@@ -76,6 +76,28 @@ void itree_insert_unchecked(struct itree *t, struct itree_node *n)
 	t->count++;
 }
 
+void itree_insert_vfio(struct itree *t, struct itree_node *n)
+{
+	struct itree_node *at = RB_ROOT(&t->root), *parent = NULL;
+	bool left = false;
+
+	while (at) {
+		parent = at;
+		/* vfio_link_dma() links the new vfio_dma while its size is still 0 */
+		left = n->first <= at->first;
+		at = left ? RB_LEFT(at, rb) : RB_RIGHT(at, rb);
+	}
+	RB_SET(n, parent, rb);
+	if (!parent)
+		RB_ROOT(&t->root) = n;
+	else if (left)
+		RB_LEFT(parent, rb) = n;
+	else
+		RB_RIGHT(parent, rb) = n;
+	itree_rb_RB_INSERT_COLOR(&t->root, n);
+	t->count++;
+}
+
 void itree_remove(struct itree *t, struct itree_node *n)
 {
 	RB_REMOVE(itree_rb, &t->root, n);

@@ -35,6 +35,14 @@ void itree_init(struct itree *t);
 bool itree_insert(struct itree *t, struct itree_node *n);
 /* Insert n when the caller already knows it meets nothing (saves a lookup). */
 void itree_insert_unchecked(struct itree *t, struct itree_node *n);
+/*
+ * Insert n the way vfio_link_dma() does: it links a new mapping while its size
+ * is still 0, so down the left when n->first <= a node's first, else right.
+ * Never refuses: type1 checks overlaps with vfio_find_dma(), whose iova + size
+ * is 0 for a mapping that ends at 2^64 and so never sees one there; the same
+ * top mapping can then be linked twice, the newer one first in order.
+ */
+void itree_insert_vfio(struct itree *t, struct itree_node *n);
 void itree_remove(struct itree *t, struct itree_node *n);
 /* The lowest interval meeting [first, last], or NULL; first > last gives NULL. */
 struct itree_node *itree_first(struct itree *t, uint64_t first, uint64_t last);

@@ -99,22 +99,30 @@ static int dma_rw(struct vfsim *s, uint64_t iova, void *buf, uint64_t len, bool 
 	return ret ? (int)ret : iopt_access_rw(s, io, iova, buf, len, write);
 }
 
-/* vfc_unpin_range(): every tracked pin overlapping [iova, iova + length). */
-void mtty_dma_unmap(struct vfsim *s, uint64_t iova, uint64_t length)
+/* vfc_unpin_range(): every tracked pin overlapping [first, last], inclusive as in the driver. */
+static void unpin_tracked(struct vfsim *s, uint64_t first, uint64_t last)
 {
 	struct vfsim_mtty *m = &s->mtty;
 	unsigned i = 0;
 
 	while (i < m->n_pins) {
-		uint64_t start = m->pins[i].iova, end = start + m->pins[i].npage * s->p.page_size;
+		uint64_t start = m->pins[i].iova;
+		uint64_t end = start + m->pins[i].npage * s->p.page_size - 1;
 
-		if (start < iova + length && iova < end) {
+		if (start <= last && first <= end) {
 			unpin_pages(s, m->pins[i].iova, m->pins[i].npage);
 			m->pins[i] = m->pins[--m->n_pins];
 			continue;
 		}
 		i++;
 	}
+}
+
+/* mtty_dma_unmap(): the container tells the driver [iova, iova + length) went. */
+void mtty_dma_unmap(struct vfsim *s, uint64_t iova, uint64_t length)
+{
+	if (length)
+		unpin_tracked(s, iova, iova + length - 1);
 }
 
 void mtty_open(struct vfsim *s, unsigned g, unsigned d)
@@ -128,7 +136,7 @@ void mtty_close(struct vfsim *s, unsigned g, unsigned d)
 {
 	if (!s->mtty.open || s->mtty.g != g || s->mtty.d != d)
 		return;
-	mtty_dma_unmap(s, 0, UINT64_MAX);
+	unpin_tracked(s, 0, UINT64_MAX);
 	s->mtty.open = false;
 }
 

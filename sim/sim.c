@@ -190,6 +190,11 @@ void vfsim_set_memlock(struct vfsim *s, uint64_t memlock)
 	cur_proc(s)->memlock = memlock;
 }
 
+uint64_t vfsim_get_memlock(const struct vfsim *s)
+{
+	return s->procs[s->cur].memlock;
+}
+
 int vfsim_mem_add(struct vfsim *s, uint64_t vaddr, uint64_t size, enum vfsim_mem_kind kind)
 {
 	struct vfsim_mem *m;

@@ -54,7 +54,7 @@ coverage-sim: $(SIM_COV_DIR)/vfconform $(SIM_TEST_BIN:$(BUILD)/tests/%=$(SIM_COV
 	@SIM_COV_DIR=$(SIM_COV_DIR) SIM_COV_MIN=$(SIM_COV_MIN) bash sim/coverage.sh \
 		$(SIM_TEST_BIN:$(BUILD)/tests/%=$(SIM_COV_DIR)/tests/%)
 
-SAN_FLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+SAN_FLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -DVFSIM_POOL_MALLOC \
 		   -fno-sanitize-recover=undefined
 
 $(SIM_ASAN_DIR)/%.o: %.c $(HEADERS) $(UAPI_STAMP)

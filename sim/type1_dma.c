@@ -53,7 +53,8 @@ void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 	if (d->vaddr_invalid)
 		t->vaddr_invalid_count--;
 	itree_remove(&t->dmas, &d->node);
-	u64map_del(&t->by_iova, d->node.first);
+	if (!t->top_mapped)
+		u64map_del(&t->by_iova, d->node.first);
 	free(d->vpfn);
 	t1_bitmap_free(d);
 	d->vpfn = NULL;
@@ -129,11 +130,15 @@ static long do_map(struct vfsim *s, struct t1_iommu *t, const struct vfio_iommu_
 	d->prot = prot;
 	d->proc = s->cur;
 	d->lock_cap = cur_proc(s)->cap_ipc_lock;
-	if (!u64map_put(&t->by_iova, iova, d)) {
+	if (iova + size == 0) {
+		/* vfio_find_dma() cannot see a mapping that ends at 2^64 */
+		t->top_mapped = true;
+		u64map_free(&t->by_iova);
+	} else if (!t->top_mapped && !u64map_put(&t->by_iova, iova, d)) {
 		pool_put(&t->dma_pool, d);
 		return -ENOMEM;
 	}
-	itree_insert_unchecked(&t->dmas, &d->node);	/* t1_find_dma() said it is free */
+	itree_insert_vfio(&t->dmas, &d->node);
 	t->dma_avail--;
 	if (t->dirty_tracking) {
 		ret = t1_bitmap_alloc(t, d);
@@ -229,7 +234,7 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 	 * find it by its start instead of walking the tree. It is the lowest
 	 * mapping ending after iova, i.e. what first_node() would return.
 	 */
-	d = all ? NULL : u64map_get(&t->by_iova, iova);
+	d = all || t->top_mapped ? NULL : u64map_get(&t->by_iova, iova);
 	if (d && d->size == size && iova + size > iova)
 		n = first_n = &d->node;
 	else
@@ -286,7 +291,8 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 			mtty_dma_unmap(s, d->node.first, d->size);
 		unmapped += d->size;
 		/* a mapping reaching the range's end is the last one in it */
-		n = n->last >= iova + size - 1 ? NULL : itree_next(n, 0, UINT64_MAX);
+		n = n->last >= iova + size - 1 && !t->top_mapped ? NULL :
+		    itree_next(n, 0, UINT64_MAX);
 		t1_remove_dma(s, t, d);
 	}
 out:

@@ -94,6 +94,12 @@ struct t1_iommu {
 	uint64_t pgsize_bitmap;
 	struct itree dmas;
 	struct u64map by_iova;		/* the same mappings by start IOVA */
+	/*
+	 * A mapping ending at 2^64 was linked: from then on the tree may hold
+	 * overlapping mappings (itree_insert_vfio()), so by_iova is given up and
+	 * every lookup and unmap walks the tree exactly as the kernel does.
+	 */
+	bool top_mapped;
 	struct pool dma_pool;		/* struct t1_dma */
 	uint32_t dma_avail;
 	unsigned vaddr_invalid_count;

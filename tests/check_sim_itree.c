@@ -31,6 +31,35 @@ static void drain(struct itree *t)
 	ck_assert_uint_eq(t->count, 0);
 }
 
+/*
+ * vfio_link_dma() links a mapping while its size is 0: ordered by first, a
+ * duplicate linked before the one it equals, nothing refused (found by
+ * fuzz_sim_ioctl: itree_insert_unchecked() dropped the duplicate of a mapping
+ * ending at 2^64 that type1 accepts, and it leaked).
+ */
+START_TEST(vfio_order)
+{
+	struct itree t;
+	struct itree_node *a = node(0x1000, 0x1fff), *b = node(0x10000, 0x10fff);
+	struct itree_node *top = node(UINT64_MAX - 0x1fff, UINT64_MAX);
+	struct itree_node *dup = node(UINT64_MAX - 0x1fff, UINT64_MAX), *c = node(0x5000, 0x5fff);
+	struct itree_node *want[] = { a, c, b, dup, top };
+	unsigned n = 0;
+
+	itree_init(&t);
+	itree_insert_vfio(&t, b);
+	itree_insert_vfio(&t, a);
+	itree_insert_vfio(&t, top);
+	itree_insert_vfio(&t, dup);
+	itree_insert_vfio(&t, c);
+	ck_assert_uint_eq(t.count, 5);
+	for (struct itree_node *i = itree_min(&t); i; i = itree_next(i, 0, UINT64_MAX))
+		ck_assert_ptr_eq(i, want[n++]);
+	ck_assert_uint_eq(n, 5);	/* every node reachable: nothing leaks */
+	drain(&t);
+}
+END_TEST
+
 START_TEST(empty)
 {
 	struct itree t;
@@ -234,6 +263,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, empty);
 	tcase_add_test(tc, at_zero);
+	tcase_add_test(tc, vfio_order);
 	tcase_add_test(tc, at_top);
 	tcase_add_test(tc, whole_space);
 	tcase_add_test(tc, bad_ranges);

@@ -85,6 +85,7 @@ int vfsim_device_bind(struct vfsim *s, unsigned g, unsigned index, bool bind);
 /* Credentials of the current process. memlock is bytes, UINT64_MAX for unlimited. */
 void vfsim_set_creds(struct vfsim *s, uint32_t uid, bool cap_ipc_lock, bool cap_sys_rawio);
 void vfsim_set_memlock(struct vfsim *s, uint64_t memlock);
+uint64_t vfsim_get_memlock(const struct vfsim *s);
 /* Register [vaddr, vaddr + size) in the current process; 0 or -errno (EINVAL, EEXIST). */
 int vfsim_mem_add(struct vfsim *s, uint64_t vaddr, uint64_t size, enum vfsim_mem_kind kind);
 /* VmLck and VmPin of the current process, in kB, as /proc/PID/status shows them. */
