@@ -312,10 +312,27 @@ static void sim_acct(struct vf_ctx *ctx, json_t *acct)
 	json_object_set_new(acct, "VmPin", json_integer((json_int_t)pin));
 }
 
+/*
+ * The device nodes' modes, as the kernel backend meets them after a switch to
+ * another uid: /dev/vfio/vfio is 0666, /dev/iommu 0660 and the group nodes
+ * 0600, all root's; the permission check comes before any VFIO code.
+ */
+static bool sim_may_open(struct vf_ctx *ctx, bool world_rw)
+{
+	struct sim_priv *sp = ctx->priv;
+	uint32_t uid;
+	bool ipc_lock, rawio;
+
+	vfsim_get_creds(sp->sim, &uid, &ipc_lock, &rawio);
+	return !uid || world_rw;
+}
+
 static int sim_open_container(struct vf_ctx *ctx)
 {
 	struct sim_priv *sp = ctx->priv;
 
+	if (!sim_may_open(ctx, sp->pers == VFSIM_TYPE1))
+		return -EACCES;
 	return vfsim_open_container(sp->sim, sp->pers);
 }
 
@@ -323,6 +340,8 @@ static int sim_open_group(struct vf_ctx *ctx, unsigned g)
 {
 	struct sim_priv *sp = ctx->priv;
 
+	if (!sim_may_open(ctx, false))
+		return -EACCES;
 	return vfsim_open_group(sp->sim, g);
 }
 

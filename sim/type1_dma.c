@@ -31,8 +31,12 @@ int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 	(void)t;
 	/* pages a vendor driver pinned are charged already (vfio_find_vpfn()) */
 	charge = r.counted > t1_vpfn_pages(d) ? r.counted - t1_vpfn_pages(d) : 0;
-	/* counted pages all come before the bad one, so the limit is hit first */
-	if (!d->lock_cap && cur->locked_vm + charge > limit)
+	/*
+	 * counted pages all come before the bad one, so the limit is hit first;
+	 * but the check is made per pinned page: with none to charge it never
+	 * runs, and a fault at the first page is EFAULT even above the limit
+	 */
+	if (!d->lock_cap && charge && cur->locked_vm + charge > limit)
 		return -ENOMEM;
 	if (r.err)
 		return -r.err;
