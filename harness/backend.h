@@ -50,6 +50,14 @@ struct vf_backend_ops {
 	int (*set_creds)(struct vf_ctx *ctx);
 	/* Accounting snapshot into acct (VmLck, VmPin, ...). */
 	void (*acct)(struct vf_ctx *ctx, json_t *acct);
+	/*
+	 * The leak check's per-user counter (the probe's user_locked_vm, in kB,
+	 * of the uid the process has when it reads): a descriptor opened before
+	 * the case changes credentials, then read before and after. NULL, or
+	 * -1 from open, when the backend has none.
+	 */
+	int (*user_counter_open)(void);
+	bool (*user_counter_read)(int fd, uint32_t *uid, unsigned long long *kb);
 	const char *(*release)(void);	/* kernel release (or sim profile) */
 	void (*close)(struct vf_ctx *ctx);
 	/* Open one more container (OPEN_CONTAINER): a handle, or -errno. */

@@ -131,6 +131,36 @@ static const char *kernel_device_name(struct vf_ctx *ctx, unsigned g, unsigned i
 	return tg->devs[index];
 }
 
+/*
+ * A buffer between two PROT_NONE guard pages: a map that runs past either end
+ * meets a page nothing can pin (EFAULT), as in the sim, not whatever the
+ * process happened to have mapped next to it (found by vfconform fuzz: a
+ * read-only map past the end pinned an untouched neighbour's zero page).
+ * fd < 0: populated anonymous memory; else a MAP_SHARED mapping of fd.
+ */
+static void *guarded_map(size_t size, int prot, int fd, off_t offset)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *r = mmap(NULL, size + 2 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	void *p;
+	int err;
+
+	if (r == MAP_FAILED)
+		return MAP_FAILED;
+	if (fd < 0)
+		p = mmap(r + pg, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_FIXED,
+			 -1, 0);
+	else
+		p = mmap(r + pg, size, prot, MAP_SHARED | MAP_FIXED, fd, offset);
+	if (p == MAP_FAILED) {
+		err = errno;
+		munmap(r, size + 2 * pg);
+		errno = err;
+	}
+	return p;
+}
+
 static int bar_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_inst *out)
 {
 	struct kernel_priv *kp = ctx->priv;
@@ -160,7 +190,7 @@ static int bar_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_
 			 b->bar, (unsigned long long)out->size);
 		return -EINVAL;
 	}
-	p = mmap(NULL, out->size, PROT_READ | PROT_WRITE, MAP_SHARED, kp->device_fd, ri.offset);
+	p = guarded_map(out->size, PROT_READ | PROT_WRITE, kp->device_fd, (off_t)ri.offset);
 	if (p == MAP_FAILED) {
 		out->err = errno;
 		snprintf(ctx->err, sizeof(ctx->err), "mmap bar%u: %s", b->bar, strerror(errno));
@@ -223,8 +253,7 @@ static int kernel_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct 
 		return 0;
 	}
 	/* populated, so pinning never depends on what was touched first */
-	p = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-		 -1, 0);
+	p = guarded_map(b->size, PROT_READ | PROT_WRITE, -1, 0);
 	if (p == MAP_FAILED) {
 		out->err = errno;
 		snprintf(ctx->err, sizeof(ctx->err), "mmap %s: %s", b->name, strerror(errno));
@@ -315,23 +344,40 @@ static int kernel_apply_creds(struct vf_ctx *ctx, const struct vf_creds *cr)
 }
 
 /* user_locked_vm of the probe, in kB like VmLck; false without the probe. */
-static bool probe_user_locked(struct kernel_priv *kp, unsigned long long *kb)
+/* The probe's uid and user_locked_vm (in kB, like VmLck); false without the probe. */
+static bool probe_read(int fd, uint32_t *uid, unsigned long long *kb)
 {
 	char buf[256], *at;
 	unsigned long long pages;
+	unsigned u;
 	ssize_t n;
 
-	if (!kp || kp->probe_fd < 0)
+	if (fd < 0)
 		return false;
-	n = pread(kp->probe_fd, buf, sizeof(buf) - 1, 0);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
 		return false;
 	buf[n] = 0;
 	at = strstr(buf, "\nuser_locked_vm ");
-	if (!at || sscanf(at, "\nuser_locked_vm %llu", &pages) != 1)
+	if (sscanf(buf, "uid %u", &u) != 1 || !at ||
+	    sscanf(at, "\nuser_locked_vm %llu", &pages) != 1)
 		return false;
+	*uid = u;
 	*kb = pages * (unsigned long long)(sysconf(_SC_PAGESIZE) / 1024);
 	return true;
+}
+
+static bool probe_user_locked(struct kernel_priv *kp, unsigned long long *kb)
+{
+	uint32_t uid;
+
+	return kp && probe_read(kp->probe_fd, &uid, kb);
+}
+
+/* The leak check's descriptor: opened as root, it still reads after a uid switch. */
+static int kernel_user_counter_open(void)
+{
+	return open(PROBE_PATH, O_RDONLY | O_CLOEXEC);
 }
 
 /* VmLck and VmPin of /proc/self/status, in kB; user_locked from the probe. */
@@ -526,6 +572,8 @@ static long kernel_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iov
 	.fork_proc = kernel_fork, \
 	.device_bind = kernel_device_bind, \
 	.restore = kernel_restore, \
+	.user_counter_open = kernel_user_counter_open, \
+	.user_counter_read = probe_read, \
 	.mdev_dma = kernel_mdev_dma
 
 const struct vf_backend_ops vf_kernel_type1_ops = {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <linux/vfio.h>
 #include "backend.h"
 #include "vfsim.h"
@@ -169,15 +170,26 @@ static const char *sim_device_name(struct vf_ctx *ctx, unsigned g, unsigned inde
 	return vfsim_device_name(sp->sim, g, index);
 }
 
+/*
+ * Between two guard pages, as the kernel backend lays its buffers out: what
+ * lies past a buffer's ends is never registered in the sim, so a map running
+ * over them faults there as it does in the kernel.
+ */
 static void *real_map(struct sim_priv *sp, uint64_t size, int prot)
 {
-	void *p = mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *r = mmap(NULL, size + 2 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
 
-	if (p == MAP_FAILED)
+	if (r == MAP_FAILED)
 		return NULL;
-	sp->maps[sp->n_maps].addr = p;
-	sp->maps[sp->n_maps++].size = size;
-	return p;
+	if (mprotect(r + pg, size, prot)) {
+		munmap(r, size + 2 * pg);
+		return NULL;
+	}
+	sp->maps[sp->n_maps].addr = r;
+	sp->maps[sp->n_maps++].size = size + 2 * pg;
+	return r + pg;
 }
 
 /* A BAR: the harness mmaps it from a device fd; here the device is opened in the sim. */

@@ -6,7 +6,7 @@
  * (nth = 1, 2, ...), until a run passes the step without reaching the nth
  * point: then every point of that path has been failed once. Each run must
  * end cleanly: the runner's own checks apply (no crash, no hang, and the
- * leak check: VmLck and VmPin back to their start once every fd is closed),
+ * leak check: VmLck, VmPin and the probe's per-user count back to their start once every fd is closed),
  * and the step either fails or succeeds with the state the case's later steps
  * (MAPPED probes) record. Kernel WARN/BUG/oops lines are on the console,
  * which the caller (tests/fault/run-failnth.sh) checks.

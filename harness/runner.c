@@ -84,27 +84,59 @@ static void vm_counters(unsigned long long v[2])
 
 /*
  * The leak check: once the backend closed every handle, the real process's
- * VmLck and VmPin must be back where they were before it opened anything.
- * (The sim's simulated counters are checked by its own tests and fuzzer; for
- * the sim this compares the real process, which nothing here locks.)
+ * VmLck and VmPin must be back where they were before it opened anything, and
+ * so must the per-user locked_vm where the backend has one (the reference
+ * kernel's probe): the starting user's count where the case kept its uid, 0
+ * for the user it switched to, which only this process used. (The sim's
+ * simulated counters are checked by its own tests and fuzzer; for the sim this
+ * compares the real process, which nothing here locks.)
  */
-static void leak_check(FILE *f, const unsigned long long before[2])
+struct leak_base {
+	unsigned long long vm[2];
+	int user_fd;		/* the backend's per-user counter, -1 without one */
+	bool has_user;
+	uint32_t uid;
+	unsigned long long user_kb;
+};
+
+static void leak_base(const struct vf_backend_ops *be, struct leak_base *b)
 {
-	unsigned long long after[2];
-	char detail[160];
+	vm_counters(b->vm);
+	b->user_fd = be->user_counter_open ? be->user_counter_open() : -1;
+	b->has_user = b->user_fd >= 0 && be->user_counter_read(b->user_fd, &b->uid, &b->user_kb);
+}
+
+static void leak_check(const struct vf_backend_ops *be, FILE *f, struct leak_base *b)
+{
+	unsigned long long after[2], user_kb = 0, want = 0;
+	bool user_ok = true;
+	uint32_t uid = 0;
+	char detail[240];
+	int n;
 
 	vm_counters(after);
-	if (after[0] == before[0] && after[1] == before[1])
+	if (b->has_user && be->user_counter_read(b->user_fd, &uid, &user_kb)) {
+		want = uid == b->uid ? b->user_kb : 0;
+		user_ok = user_kb == want;
+	}
+	if (b->user_fd >= 0)
+		close(b->user_fd);
+	b->user_fd = -1;
+	if (after[0] == b->vm[0] && after[1] == b->vm[1] && user_ok)
 		return;
-	snprintf(detail, sizeof(detail),
-		 "VmLck %llu -> %llu kB, VmPin %llu -> %llu kB after every fd was closed",
-		 before[0], after[0], before[1], after[1]);
+	n = snprintf(detail, sizeof(detail),
+		     "VmLck %llu -> %llu kB, VmPin %llu -> %llu kB", b->vm[0], after[0],
+		     b->vm[1], after[1]);
+	if (!user_ok)
+		snprintf(detail + n, sizeof(detail) - (size_t)n,
+			 ", uid %u locked_vm %llu -> %llu kB", uid, want, user_kb);
+	strncat(detail, " after every fd was closed", sizeof(detail) - strlen(detail) - 1);
 	emit(f, json_pack("{s:s, s:s}", "event", "leak", "detail", detail));
 }
 
 int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, int fd)
 {
-	unsigned long long vm_before[2];
+	struct leak_base base;
 	struct vf_ctx ctx = { .ops = be, .c = c, .container = -1 };
 	struct vf_exec ex = { .ctx = &ctx };
 	FILE *f = fdopen(fd, "w");
@@ -116,11 +148,13 @@ int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, 
 		ctx.group[g] = -1;
 	for (unsigned i = 0; i < VF_MAX_CONTAINERS; i++)
 		ctx.containers[i] = -1;
-	vm_counters(vm_before);
+	leak_base(be, &base);
 	err = be->open(&ctx);
 	if (err) {
 		emit_error(f, "error", ctx.err[0] ? ctx.err : strerror(-err));
 		be->close(&ctx);
+		if (base.user_fd >= 0)
+			close(base.user_fd);
 		fclose(f);
 		return 0;
 	}
@@ -143,6 +177,8 @@ int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, 
 		emit_error(f, "error", ctx.err);
 		vf_exec_release(&ex);
 		be->close(&ctx);
+		if (base.user_fd >= 0)
+			close(base.user_fd);
 		fclose(f);
 		return 0;
 	}
@@ -150,7 +186,7 @@ int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, 
 		run_step(&ex, f, i);
 	vf_exec_release(&ex);
 	be->close(&ctx);
-	leak_check(f, vm_before);
+	leak_check(be, f, &base);
 	emit(f, json_pack("{s:s}", "event", "done"));
 	fclose(f);
 	return 0;

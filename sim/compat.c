@@ -160,7 +160,7 @@ void compat_device_close(struct vfsim *s, unsigned g, unsigned d)
 	cx = c->cx;
 	io = &cx->ioas[gr->bound_ioas[d]];
 	if (io->used && gr->type == GROUP_EMULATED) {
-		iopt_remove_access(io);
+		iopt_remove_access(s, io);
 	} else if (io->used) {
 		iopt_unreserve(io, OWNER_DEV(g, d));
 		if (--io->hwpt_users == 0) {

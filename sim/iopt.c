@@ -410,7 +410,8 @@ int iopt_add_domain(struct vfsim *s, struct ioas *io, int owner)
 /* iopt_calculate_iova_alignment(): what the domain and accesses still need. */
 static void recalc_alignment(struct vfsim *s, struct ioas *io)
 {
-	uint64_t align = 1;
+	/* see batch_iommu_map_small(): TYPE1 keeps PAGE_SIZE with or without a domain */
+	uint64_t align = io->disable_large_pages ? s->p.page_size : 1;
 
 	if (io->n_domains && min_pgsize(io->domain_pgsizes) > align)
 		align = min_pgsize(io->domain_pgsizes);
@@ -431,10 +432,10 @@ void iopt_remove_domain(struct vfsim *s, struct ioas *io, int owner)
 	recalc_alignment(s, io);
 }
 
-void iopt_remove_access(struct ioas *io)
+void iopt_remove_access(struct vfsim *s, struct ioas *io)
 {
-	if (io->n_access && --io->n_access == 0 && !io->n_domains)
-		io->iova_alignment = 1;
+	if (io->n_access && --io->n_access == 0)
+		recalc_alignment(s, io);
 }
 
 /* iopt_add_access(): an emulated device (mdev) wants PAGE_SIZE alignment. */

@@ -297,8 +297,8 @@ int vfsim_open_group(struct vfsim *s, unsigned g)
 		return -ENOENT;		/* no /dev/vfio node */
 	if (s->groups[g].type == GROUP_NOIOMMU && !cur_proc(s)->cap_sys_rawio)
 		return -EPERM;
-	/* one open file per group; open devices keep the old one alive */
-	if (s->groups[g].dev_opens)
+	/* one open file per group; devices opened through a type1 container keep it alive */
+	if (group_file_held(&s->groups[g]))
 		return -EBUSY;
 	for (int i = 0; i < VFSIM_MAX_HANDLES; i++)
 		if (s->handles[i].kind == H_GROUP && s->handles[i].group == g)
@@ -318,7 +318,7 @@ long group_ioctl(struct vfsim *s, unsigned g, unsigned long req, void *arg, int 
 static void release_unused_groups(struct vfsim *s)
 {
 	for (unsigned g = 0; g < s->n_groups; g++) {
-		bool held = s->groups[g].dev_opens > 0;
+		bool held = group_file_held(&s->groups[g]);
 
 		for (int h = 0; h < VFSIM_MAX_HANDLES && !held; h++)
 			held = s->handles[h].kind == H_GROUP && s->handles[h].group == g;

@@ -324,7 +324,7 @@ int iopt_alloc_iova(struct vfsim *s, struct ioas *io, uint64_t uptr, uint64_t le
 int compat_device_open(struct vfsim *s, struct vfsim_container *c, unsigned g, unsigned d);
 void compat_device_close(struct vfsim *s, unsigned g, unsigned d);
 void iopt_remove_domain(struct vfsim *s, struct ioas *io, int owner);
-void iopt_remove_access(struct ioas *io);
+void iopt_remove_access(struct vfsim *s, struct ioas *io);
 
 void iopt_init(struct ioas *io, uint32_t id);
 void iopt_destroy(struct vfsim *s, struct ioas *io);
@@ -348,5 +348,17 @@ void iopt_access_unpin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t
 int iopt_access_rw(struct vfsim *s, struct ioas *io, uint64_t iova, void *data,
 		   uint64_t length, bool write);
 uint64_t iopt_pagesizes(const struct ioas *io);
+
+/*
+ * An open device holds its group's file only when it was opened through a
+ * type1 container: vfio_group_use_container() takes get_file(opened_file).
+ * Through an iommufd nothing does, so closing the group fd releases the group
+ * (it leaves the iommufd) while the device stays bound, and the node can be
+ * opened again.
+ */
+static inline bool group_file_held(const struct vfsim_group *gr)
+{
+	return gr->dev_opens && gr->container && gr->container->pers == VFSIM_TYPE1;
+}
 
 #endif

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "unit.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -31,8 +32,38 @@ static const char *fake_topo_missing(enum vf_topo t)
 	return t == VF_TOPO_MULTI ? "fake has no multi" : NULL;
 }
 
+/*
+ * A per-user counter like the probe's: the first read (before the case) is
+ * uid 0 with nothing locked; what the second shows depends on the case.
+ */
+static const char *user_case;
+static unsigned user_reads;
+
+static int fake_user_counter_open(void)
+{
+	user_reads = 0;
+	return open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static bool fake_user_counter_read(int fd, uint32_t *uid, unsigned long long *kb)
+{
+	(void)fd;
+	*uid = 0;
+	*kb = 0;
+	if (user_reads++ && user_case) {
+		if (!strcmp(user_case, "r.userleak")) {
+			*kb = 8;
+		} else if (!strncmp(user_case, "r.switch", 8)) {
+			*uid = 1000;	/* the case dropped to uid 1000: its count starts at 0 */
+			*kb = strcmp(user_case, "r.switch-leak") ? 0 : 4;
+		}
+	}
+	return true;
+}
+
 static int fake_open(struct vf_ctx *ctx)
 {
+	user_case = ctx->c->name;
 	if (!strcmp(ctx->c->name, "r.noopen")) {
 		snprintf(ctx->err, sizeof(ctx->err), "no container here");
 		return -ENOENT;
@@ -156,6 +187,8 @@ static const struct vf_backend_ops fake_ops = {
 	.acct = fake_acct,
 	.release = fake_release,
 	.close = fake_close,
+	.user_counter_open = fake_user_counter_open,
+	.user_counter_read = fake_user_counter_read,
 };
 
 /* A library built by hand from case texts, in the (name) order given. */
@@ -449,6 +482,39 @@ START_TEST(leak_is_a_finding)
 }
 END_TEST
 
+/*
+ * The per-user locked_vm (the probe's): the starting user's count must come
+ * back, and a user the case switched to must be back at 0.
+ */
+START_TEST(user_count_leak)
+{
+	static const char *const cases[] = {
+		"name r.userleak\nabout keeps 8 kB on its user\ntags runner\nGET_API_VERSION\n",
+		"name r.switch-clean\nabout drops to uid 1000, leaves nothing\ntags runner\n"
+		"GET_API_VERSION\n",
+		"name r.switch-leak\nabout drops to uid 1000, leaves 4 kB\ntags runner\n"
+		"GET_API_VERSION\n",
+	};
+	struct vf_library lib;
+	struct run r;
+
+	build_library(&lib, cases, 3);
+	run_library(&r, &lib, ALL_TOPOS, NULL, NULL);
+	ck_assert_uint_eq(r.failed, 2);
+	ck_assert_str_eq(str(case_at(&r, 0), "status"), "leak");
+	ck_assert_str_eq(str(case_at(&r, 0), "detail"),
+			 "VmLck 0 -> 0 kB, VmPin 0 -> 0 kB, uid 0 locked_vm 0 -> 8 kB "
+			 "after every fd was closed");
+	ck_assert_str_eq(str(case_at(&r, 1), "status"), "pass");
+	ck_assert_str_eq(str(case_at(&r, 2), "status"), "leak");
+	ck_assert_ptr_nonnull(strstr(str(case_at(&r, 2), "detail"),
+				     "uid 1000 locked_vm 0 -> 4 kB"));
+	json_decref(r.doc);
+	free(r.ktap);
+	vf_library_free(&lib);
+}
+END_TEST
+
 /* vf_run_case in-process (the fuzzer's sim path) gives the record a forked run gives. */
 START_TEST(one_case_in_process)
 {
@@ -479,6 +545,7 @@ static Suite *runner_suite(void)
 	tcase_add_test(tc, selection_and_meta);
 	tcase_add_test(tc, no_ktap);
 	tcase_add_test(tc, leak_is_a_finding);
+	tcase_add_test(tc, user_count_leak);
 	tcase_add_test(tc, one_case_in_process);
 	suite_add_tcase(s, tc);
 	return s;
