@@ -6,7 +6,8 @@
 #   make fuzz-targets  the libFuzzer targets alone (clang-14, ASan + UBSan + libFuzzer)
 #   make fuzz-kernel   the differential fuzzer in the reference kernel's guest: sim against
 #                      kernel per personality and kernel-type1 against kernel-compat, for
-#                      FUZZ_KERNEL_TIME seconds per mode
+#                      FUZZ_KERNEL_TIME seconds per mode (FUZZ_MODES), in each boot of
+#                      FUZZ_BOOTS (iommu; "iommu noiommu" for both)
 
 FUZZ_CC		?= clang-14
 FUZZ_BIN	:= $(BUILD)/fuzz-bin

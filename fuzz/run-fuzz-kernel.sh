@@ -9,8 +9,9 @@
 # Differences are shrunk in the guest, where the kernel is, and come back as case files with
 # both observations in $FUZZ_KRUN/BOOT/MODE/; the summary per mode is BOOT/MODE.json.
 #
-# Environment: FUZZ_SEED, FUZZ_KERNEL_TIME, FUZZ_STEPS (12), FUZZ_BOOTS (iommu),
-# FUZZ_MODES, FUZZ_KRUN (build/fuzz-kernel), KOBJ, VFCONFORM_GUEST.
+# Environment: FUZZ_SEED, FUZZ_KERNEL_TIME, FUZZ_KERNEL_COUNT (sequences per mode at most;
+# unlimited), FUZZ_STEPS (12), FUZZ_BOOTS (iommu), FUZZ_MODES, FUZZ_KRUN (build/fuzz-kernel),
+# KOBJ, VFCONFORM_GUEST.
 set -uo pipefail
 
 seed=${FUZZ_SEED:-1}
@@ -22,7 +23,7 @@ failed=0
 
 read -r -a nmodes <<< "$modes"
 for boot in ${FUZZ_BOOTS:-iommu}; do
-	VFCONFORM_FUZZ="--seed $seed --steps $steps --count 1000000000 --time $t" \
+	VFCONFORM_FUZZ="--seed $seed --steps $steps --count ${FUZZ_KERNEL_COUNT:-1000000000} --time $t" \
 	VFCONFORM_FUZZ_MODES="$modes" KRUN=$krun \
 	VFCONFORM_BOOT_TIMEOUT=$(( ${#nmodes[@]} * (t + 300) + 300 )) \
 		bash ref-kernel/run-boot.sh "$boot" || failed=1
