@@ -15,6 +15,7 @@ FUZZ_TARGETS	:= $(FUZZ_BIN)/fuzz_parser $(FUZZ_BIN)/fuzz_sim_ioctl
 FUZZ_SAN	:= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DVFSIM_POOL_MALLOC \
 		   -Wno-gnu-variable-sized-type-not-at-end
 FUZZ_TIME	?= 60
+FUZZ_RUNS	?=
 FUZZ_COUNT	?= 200000
 FUZZ_SEED	?= 1
 FUZZ_KERNEL_TIME ?= 600
@@ -34,7 +35,7 @@ $(FUZZ_BIN)/fuzz_sim_ioctl: fuzz/fuzz_sim_ioctl.c $(SIM_SRC) $(HEADERS) $(UAPI_S
 fuzz-targets: $(FUZZ_TARGETS)
 
 fuzz: $(VFCONFORM) $(FUZZ_TARGETS)
-	@FUZZ_BIN=$(FUZZ_BIN) FUZZ_TIME=$(FUZZ_TIME) FUZZ_COUNT=$(FUZZ_COUNT) \
+	@FUZZ_BIN=$(FUZZ_BIN) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_COUNT=$(FUZZ_COUNT) \
 		FUZZ_SEED=$(FUZZ_SEED) VFCONFORM=$(VFCONFORM) bash fuzz/run-fuzz.sh
 
 fuzz-kernel: kernel $(VFCONFORM) $(VFCONFORM_GUEST)
@@ -46,7 +47,7 @@ fuzz-kernel: kernel $(VFCONFORM) $(VFCONFORM_GUEST)
 # the fault-injection variant of the kernel (tests/fault/run-failnth.sh).
 KOBJ_FAULT	:= $(BUILD)/kernel-fault
 KFRAG_FAULT	:= ref-kernel/fault.fragment
-KMAKE_FAULT	= $(MAKE) -C $(KSRC) O=$(abspath $(KOBJ_FAULT))
+KMAKE_FAULT	= $(MAKE) -C $(KPSRC) O=$(abspath $(KOBJ_FAULT))
 
 .PHONY: fault kernel-fault
 fault: kernel kernel-fault $(VFCONFORM_GUEST)
@@ -54,12 +55,12 @@ fault: kernel kernel-fault $(VFCONFORM_GUEST)
 
 # Starts from a copy of the main build when there is one: kbuild then recompiles only what
 # the extra options touch, minutes instead of a whole kernel.
-$(KOBJ_FAULT)/.config: $(KFRAG) $(KFRAG_FAULT) $(KSRC_STAMP)
+$(KOBJ_FAULT)/.config: $(KFRAG) $(KFRAG_FAULT) $(KPSRC_STAMP)
 	@if [ ! -d $(KOBJ_FAULT) ] && [ -f $(KOBJ)/.config ]; then \
 		echo "  COPY    $(KOBJ) -> $(KOBJ_FAULT)"; cp -a $(KOBJ) $(KOBJ_FAULT); fi
 	@mkdir -p $(KOBJ_FAULT)
 	+$(KMAKE_FAULT) tinyconfig
-	cd $(KOBJ_FAULT) && $(abspath $(KSRC))/scripts/kconfig/merge_config.sh -m .config \
+	cd $(KOBJ_FAULT) && $(abspath $(KPSRC))/scripts/kconfig/merge_config.sh -m .config \
 		$(abspath $(KFRAG)) $(abspath $(KFRAG_FAULT))
 	+$(KMAKE_FAULT) olddefconfig
 	@for opt in $$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$$/\1/p' $(KFRAG) $(KFRAG_FAULT)); do \

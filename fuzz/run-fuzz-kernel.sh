@@ -24,7 +24,7 @@ failed=0
 read -r -a nmodes <<< "$modes"
 for boot in ${FUZZ_BOOTS:-iommu}; do
 	VFCONFORM_FUZZ="--seed $seed --steps $steps --count ${FUZZ_KERNEL_COUNT:-1000000000} --time $t" \
-	VFCONFORM_FUZZ_MODES="$modes" KRUN=$krun \
+	VFCONFORM_FUZZ_MODES="$modes" KRUN=$krun VFCONFORM_SMP=${VFCONFORM_SMP:-1} \
 	VFCONFORM_BOOT_TIMEOUT=$(( ${#nmodes[@]} * (t + 300) + 300 )) \
 		bash ref-kernel/run-boot.sh "$boot" || failed=1
 	for m in $modes; do

@@ -7,11 +7,11 @@
 #    shrunk case is in $FUZZ_OUT/gap/.
 # 2. each sim personality against itself: any difference is nondeterminism in the sim or
 #    the harness, and fails.
-# 3. each libFuzzer target for FUZZ_TIME seconds on a working copy of its corpus (seeds:
-#    the case library and fuzz/corpus/TARGET/); a crash, sanitizer report, leak or timeout
-#    fails and leaves the input as $FUZZ_OUT/TARGET-crash-*.
+# 3. each libFuzzer target for FUZZ_TIME seconds (or FUZZ_RUNS executions) on a working
+#    copy of its corpus (seeds: the case library and fuzz/corpus/TARGET/); a crash,
+#    sanitizer report, leak or timeout fails and leaves the input as $FUZZ_OUT/TARGET-crash-*.
 #
-# Environment: VFCONFORM, FUZZ_BIN, FUZZ_TIME (s), FUZZ_COUNT, FUZZ_SEED, FUZZ_OUT.
+# Environment: VFCONFORM, FUZZ_BIN, FUZZ_TIME (s), FUZZ_RUNS, FUZZ_COUNT, FUZZ_SEED, FUZZ_OUT.
 set -uo pipefail
 
 vfc=${VFCONFORM:-build/vfconform}
@@ -46,8 +46,14 @@ for t in parser sim_ioctl; do
 	seeds=(fuzz/corpus/$t)
 	[ "$t" = parser ] && seeds+=(cases tests/malformed)
 	mkdir -p "$corpus"
-	echo "fuzz: libFuzzer fuzz_$t for ${time}s"
-	nice -n 10 "$bin/fuzz_$t" -max_total_time="$time" -print_final_stats=1 \
+	limit=(-max_total_time="$time")
+	if [ -n "${FUZZ_RUNS:-}" ]; then
+		limit=(-runs="$FUZZ_RUNS")
+		echo "fuzz: libFuzzer fuzz_$t for $FUZZ_RUNS runs"
+	else
+		echo "fuzz: libFuzzer fuzz_$t for ${time}s"
+	fi
+	nice -n 10 "$bin/fuzz_$t" "${limit[@]}" -print_final_stats=1 \
 		-timeout=10 -rss_limit_mb=2048 -artifact_prefix="$out/$t-crash-" \
 		"$corpus" "${seeds[@]}" > "$out/$t.log" 2>&1
 	rc=$?

@@ -22,6 +22,8 @@
 #   VFCONFORM_IDLE_TIMEOUT  a guest silent this many seconds is hung (300)
 #   VFCONFORM_RETRIES       boots after crashes, at most (4)
 #   VFCONFORM_APPEND        extra kernel command line, for debugging
+#   VFCONFORM_SMP           guest CPUs (2); the fuzz boots use 1: under a loaded host, TCG
+#                           once left a second vCPU's timer unserviced (endless RCU stalls)
 #   VFCONFORM_BACKENDS      backends to run (kernel-type1 kernel-compat)
 #   VFCONFORM_FAULT_CRASH   test only (make fault): the guest dies when this case starts
 #   VFCONFORM_FAULT_HANG    test only (make fault): this case's child is stopped (a hang)
@@ -159,7 +161,7 @@ run_qemu() {
 	fi
 	: > "$log"
 	timeout -k 10 "$limit" qemu-system-x86_64 -machine q35,kernel-irqchip=split "${acc[@]}" \
-		-smp 2 -m 1G -nodefaults -display none -no-reboot \
+		-smp "${VFCONFORM_SMP:-2}" -m 1G -nodefaults -display none -no-reboot \
 		-serial "file:$log" -kernel "$BZIMAGE" -initrd "$initrd" "$@" \
 		< /dev/null > "$log.qemu" 2>&1 &
 	pid=$!
