@@ -57,6 +57,8 @@ static uint64_t pages_alone(struct vfsim *s, struct ioas *io, struct iopt_area *
 	/* only a cut or an access shares pages; the common case needs no scan */
 	if (self->pages->refs == 1 && !self->pages->n_acc)
 		return n;
+	if (self->pages->n_acc && self->pages->refs == 1)
+		return n - u64map_count_in(&self->pages->acc, pg_first, pg_last);
 	if (self->pages->n_acc) {
 		n = 0;
 		for (uint64_t i = pg_first; i <= pg_last; i++)
@@ -86,7 +88,7 @@ bool iopt_page_pinned(struct vfsim *s, struct ioas *io, struct iopt_area *self, 
 	struct iopt_pages *pg = self->pages;
 	struct itree_node *it;
 
-	if (pg->acc && pg->acc[index])
+	if (u64map_get(&pg->acc, index))
 		return true;
 	if (pg->refs == 1)
 		return false;
@@ -170,8 +172,7 @@ static void area_free(struct vfsim *s, struct ioas *io, struct iopt_area *a)
 	itree_remove(&io->areas, &a->node);
 	u64map_del(&io->by_iova, a->node.first);
 	if (--a->pages->refs == 0) {
-		free(a->pages->acc);
-		a->pages->acc = NULL;
+		u64map_free(&a->pages->acc);
 		a->pages->n_acc = 0;
 		pool_put(&io->pages_pool, a->pages);
 	}

@@ -17,13 +17,28 @@ static uint64_t page_of(struct vfsim *s, const struct iopt_area *a, uint64_t iov
 }
 
 /* Drop one access pin of page index; the last holder gives the charge back. */
+/* The access pins of page index: 0 when it has none. */
+static uintptr_t acc_count(const struct iopt_pages *pg, uint64_t index)
+{
+	return (uintptr_t)u64map_get(&pg->acc, index);
+}
+
+/* Set them; false when memory ran out (only a new entry can need some). */
+static bool acc_set(struct iopt_pages *pg, uint64_t index, uintptr_t count)
+{
+	u64map_del(&pg->acc, index);
+	return !count || u64map_put(&pg->acc, index, (void *)count);
+}
+
 static void page_put(struct vfsim *s, struct ioas *io, struct iopt_area *a, uint64_t index)
 {
 	struct iopt_pages *pg = a->pages;
+	uintptr_t n = acc_count(pg, index);
 
-	if (!pg->acc || !pg->acc[index])
+	if (!n)
 		return;
-	if (--pg->acc[index])
+	acc_set(pg, index, n - 1);
+	if (n > 1)
 		return;
 	pg->n_acc--;
 	if (!a->filled && !iopt_page_pinned(s, io, a, index))
@@ -33,18 +48,12 @@ static void page_put(struct vfsim *s, struct ioas *io, struct iopt_area *a, uint
 static int page_get(struct vfsim *s, struct ioas *io, struct iopt_area *a, uint64_t index)
 {
 	struct iopt_pages *pg = a->pages;
+	uintptr_t n = acc_count(pg, index);
 	struct pin_result r;
 	int ret;
 
-	if (!pg->acc) {
-		pg->acc = calloc(pg->npages, sizeof(*pg->acc));
-		if (!pg->acc)
-			return -ENOMEM;
-	}
-	if (pg->acc[index]) {
-		pg->acc[index]++;
-		return 0;
-	}
+	if (n)
+		return acc_set(pg, index, n + 1) ? 0 : -ENOMEM;
 	if (!a->filled && !iopt_page_pinned(s, io, a, index)) {
 		if (s->procs[pg->proc].dead)
 			return -EFAULT;
@@ -56,7 +65,11 @@ static int page_get(struct vfsim *s, struct ioas *io, struct iopt_area *a, uint6
 		if (ret)
 			return ret;
 	}
-	pg->acc[index] = 1;
+	if (!acc_set(pg, index, 1)) {
+		if (!a->filled && !iopt_page_pinned(s, io, a, index))
+			iopt_update_pinned(s, pg, 1, false);
+		return -ENOMEM;
+	}
 	pg->n_acc++;
 	return 0;
 }

@@ -92,3 +92,12 @@ void u64map_del(struct u64map *m, uint64_t key)
 	m->slots[i].val = NULL;
 	m->count--;
 }
+
+size_t u64map_count_in(const struct u64map *m, uint64_t first, uint64_t last)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->cap; i++)
+		n += m->slots[i].val && m->slots[i].key >= first && m->slots[i].key <= last;
+	return n;
+}

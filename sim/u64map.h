@@ -28,5 +28,7 @@ void u64map_free(struct u64map *m);
 bool u64map_put(struct u64map *m, uint64_t key, void *val);
 void *u64map_get(const struct u64map *m, uint64_t key);
 void u64map_del(struct u64map *m, uint64_t key);
+/* Keys in [first, last]: a walk of the slots, for maps much smaller than the range. */
+size_t u64map_count_in(const struct u64map *m, uint64_t first, uint64_t last);
 
 #endif

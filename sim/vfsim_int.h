@@ -123,7 +123,12 @@ struct iopt_pages {
 	uint32_t uid;
 	unsigned refs;			/* areas referencing these pages */
 	uint64_t npinned;		/* pages charged */
-	uint32_t *acc;			/* per page: access pins (NULL until the first) */
+	/*
+	 * Access pins per page index (value: the count, as a pointer), sparse
+	 * like the kernel's xarray: an area may span 2^36 pages of which an
+	 * mdev pins two (a dense array was a calloc() the kernel never makes).
+	 */
+	struct u64map acc;
 	uint64_t n_acc;			/* pages with access pins */
 };
 
