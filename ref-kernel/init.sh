@@ -10,8 +10,9 @@
 #
 # /etc/boot.conf (written by run-boot.sh) sets BOOT, TOPO, BACKENDS, EDU, MDEV_UUID,
 # CONFIG_SHA256, KOBJ_ABS, PROBE, FUZZ (fuzz boots only), FAULT_CRASH_CASE,
-# FAULT_HANG_CASE and FAILNTH (make fault only), and per backend (named with _ for -) EXCLUDE_<b>, case
-# files left out after they crashed the guest, and START_AFTER_<b>.
+# FAULT_HANG_CASE, FAULT_STALL_CASE and FAILNTH (make fault only), and per backend (named
+# with _ for -) EXCLUDE_<b>, case files left out after they crashed the guest, and
+# START_AFTER_<b>.
 
 PATH=/bin
 export PATH
@@ -158,7 +159,9 @@ run_fuzz() {
 # which at "# case-start $FAULT_CRASH_CASE" exits. init exiting panics the kernel
 # ("Attempted to kill init!"), so the guest dies in the middle of that case, as it would on
 # an oops. At "# case-start $FAULT_HANG_CASE" the case's child is stopped (SIGSTOP), so the
-# runner sees a case that never answers and must time it out.
+# runner sees a case that never answers and must time it out. At "# case-start
+# $FAULT_STALL_CASE" the child is stopped too and RCU stall reports start: the host must
+# take the guest for stalled.
 find_child() {
 	child=
 	while [ -z "$child" ]; do
@@ -202,6 +205,15 @@ run_faulty() {
 			;;
 		"# case-start ${FAULT_HANG_CASE:-/}")
 			stop_child_of &
+			;;
+		"# case-start ${FAULT_STALL_CASE:-/}")
+			# What a TCG guest whose second vCPU lost its timer printed: RCU
+			# stall reports, the console never silent, no progress.
+			stop_child_of &
+			while :; do
+				echo "rcu: INFO: rcu_sched detected stalls on CPUs/tasks: (vfconform-fault)"
+				sleep 2
+			done &
 			;;
 		esac
 	done < /tmp/ktap
@@ -256,7 +268,7 @@ for b in $BACKENDS; do
 	fi
 	note=${exclude:+ without $exclude}${start_after:+ after $start_after}
 	echo "vfconform-run-start: $b$note"
-	if [ -n "${FAULT_CRASH_CASE:-}${FAULT_HANG_CASE:-}" ]; then
+	if [ -n "${FAULT_CRASH_CASE:-}${FAULT_HANG_CASE:-}${FAULT_STALL_CASE:-}" ]; then
 		run_faulty "$b" "$cases" "$start_after"
 	else
 		/bin/vfconform run --backend "$b" --topo "$TOPO" --cases "$cases" \

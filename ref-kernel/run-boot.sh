@@ -27,6 +27,8 @@
 #   VFCONFORM_BACKENDS      backends to run (kernel-type1 kernel-compat)
 #   VFCONFORM_FAULT_CRASH   test only (make fault): the guest dies when this case starts
 #   VFCONFORM_FAULT_HANG    test only (make fault): this case's child is stopped (a hang)
+#   VFCONFORM_FAULT_STALL   test only (make fault): RCU stall reports start during this case
+#   VFCONFORM_STALLS        this many RCU stall reports make a guest stalled, i.e. hung (3)
 #   VFCONFORM_FAILNTH       test only: CASE:LINE list for the fail-nth sweep (backend failnth)
 #   VFCONFORM_FUZZ          fuzz boot: arguments of "vfconform fuzz" (e.g. "--seed 1 --time 600")
 #   VFCONFORM_FUZZ_MODES    its modes (fuzz-type1 fuzz-compat fuzz-gap); results in
@@ -49,6 +51,7 @@ VFCONFORM_GUEST=${VFCONFORM_GUEST:-build/guest/vfconform}
 CASES=${CASES:-cases}
 BOOT_TIMEOUT=${VFCONFORM_BOOT_TIMEOUT:-1800}
 IDLE_TIMEOUT=${VFCONFORM_IDLE_TIMEOUT:-300}
+STALLS=${VFCONFORM_STALLS:-3}
 RETRIES=${VFCONFORM_RETRIES:-4}
 APPEND_EXTRA=${VFCONFORM_APPEND:-}
 
@@ -147,10 +150,13 @@ make_initramfs() {
 }
 
 # $1: accel (tcg|kvm), $2: initramfs, $3: console log, $4: timeout; rest: QEMU arguments.
-# Sets qemu_end to "exit N", "timeout" or "hung". A guest silent for IDLE_TIMEOUT seconds is
-# stopped early so a hang costs minutes, not the whole boot budget.
+# Sets qemu_end to "exit N", "timeout", "hung" or "stalled". A guest silent for IDLE_TIMEOUT
+# seconds is stopped early so a hang costs minutes, not the whole boot budget; so is one
+# that keeps printing RCU stall reports (STALLS of them): its console is not silent, but
+# under TCG such a guest was seen to make no progress at all.
 run_qemu() {
 	local accel=$1 initrd=$2 log=$3 limit=$4 pid size last=-1 since=$SECONDS rc=0 hung=0
+	local next_stall_check=0 stalls
 	local -a acc
 
 	shift 4
@@ -176,9 +182,19 @@ run_qemu() {
 			hung=1
 			kill "$pid" 2>/dev/null || true
 		fi
+		if [ "$SECONDS" -ge "$next_stall_check" ] && [ "$hung" = 0 ]; then
+			next_stall_check=$((SECONDS + 2))
+			stalls=$(grep -c 'rcu: INFO: rcu_[a-z]* detected stalls' "$log" || true)
+			if [ "${stalls:-0}" -ge "$STALLS" ]; then
+				hung=2
+				kill "$pid" 2>/dev/null || true
+			fi
+		fi
 	done
 	wait "$pid" || rc=$?
-	if [ "$hung" = 1 ]; then
+	if [ "$hung" = 2 ]; then
+		qemu_end=stalled
+	elif [ "$hung" = 1 ]; then
 		qemu_end=hung
 	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		qemu_end=timeout
@@ -250,6 +266,7 @@ death_reason() {
 		'(Kernel panic - not syncing: |BUG: |Oops: |general protection fault).*' || true)
 	case $qemu_end in
 	hung) echo "guest hung (console silent ${IDLE_TIMEOUT}s)${line:+; $line}" ;;
+	stalled) echo "guest stalled (${STALLS} RCU stall reports)${line:+; $line}" ;;
 	timeout) echo "boot timeout (${BOOT_TIMEOUT}s)${line:+; $line}" ;;
 	*) echo "${line:-guest stopped without a panic message (qemu $qemu_end)}" ;;
 	esac
@@ -292,6 +309,7 @@ while :; do
 		[ -z "$FUZZ" ] || echo "FUZZ=\"$FUZZ\""
 		[ -z "${VFCONFORM_FAULT_CRASH:-}" ] || echo "FAULT_CRASH_CASE=$VFCONFORM_FAULT_CRASH"
 		[ -z "${VFCONFORM_FAULT_HANG:-}" ] || echo "FAULT_HANG_CASE=$VFCONFORM_FAULT_HANG"
+		[ -z "${VFCONFORM_FAULT_STALL:-}" ] || echo "FAULT_STALL_CASE=$VFCONFORM_FAULT_STALL"
 		[ -z "${VFCONFORM_FAILNTH:-}" ] || echo "FAILNTH=\"$VFCONFORM_FAILNTH\""
 		for b in "${!exclude[@]}"; do
 			echo "EXCLUDE_${b//-/_}=\"${exclude[$b]# }\""

@@ -7,6 +7,9 @@
 #         results of the cases before and after it.
 #  hang:  fault.hang.2-victim's child is stopped. The runner must time it out after the case's
 #         3 s, report it as timeout, exit 1, and keep the other cases' results.
+#  stall: during fault.stall.2-victim the guest prints RCU stall reports and makes no
+#         progress (its console is never silent). run-boot.sh must stop it as stalled, name
+#         the case, exit non-zero and keep the other cases' results in the retry boot.
 # Last line: "fault: N passed, N failed".
 set -uo pipefail
 
@@ -72,6 +75,26 @@ then
 	ok "hang: the other cases pass"
 else
 	bad "hang: the other cases' results are missing ($r)"
+fi
+
+# --- stall
+KRUN=$krun/stall CASES=tests/fault/stall VFCONFORM_BACKENDS=kernel-type1 \
+VFCONFORM_FAULT_STALL=fault.stall.2-victim VFCONFORM_RETRIES=1 \
+	bash ref-kernel/run-boot.sh iommu > "$krun/stall.log" 2>&1
+rc=$?
+out=$krun/stall/iommu
+[ "$rc" -ne 0 ] && ok "stall: run-boot.sh exits $rc" || bad "stall: run-boot.sh exited 0"
+if grep -q '^kernel-type1:fault.stall.2-victim=guest stalled' "$out/crashed" 2>/dev/null; then
+	ok "stall: recorded as $(cat "$out/crashed")"
+else
+	bad "stall: $out/crashed does not name fault.stall.2-victim as stalled"
+fi
+r=$out/retry-1/kernel-type1.json
+if [ "$(status "$r" fault.stall.1-first)" = pass ] && [ "$(status "$r" fault.stall.3-last)" = pass ]
+then
+	ok "stall: the other cases' results are kept ($r)"
+else
+	bad "stall: the retry boot lost the other cases ($r)"
 fi
 
 echo "fault: $passed passed, $failed failed"
