@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 #include "backend.h"
+#include "guard_map.h"
 #include "names.h"
 #include "topology.h"
 
@@ -131,36 +132,6 @@ static const char *kernel_device_name(struct vf_ctx *ctx, unsigned g, unsigned i
 	return tg->devs[index];
 }
 
-/*
- * A buffer between two PROT_NONE guard pages: a map that runs past either end
- * meets a page nothing can pin (EFAULT), as in the sim, not whatever the
- * process happened to have mapped next to it (found by vfconform fuzz: a
- * read-only map past the end pinned an untouched neighbour's zero page).
- * fd < 0: populated anonymous memory; else a MAP_SHARED mapping of fd.
- */
-static void *guarded_map(size_t size, int prot, int fd, off_t offset)
-{
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-	char *r = mmap(NULL, size + 2 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
-	void *p;
-	int err;
-
-	if (r == MAP_FAILED)
-		return MAP_FAILED;
-	if (fd < 0)
-		p = mmap(r + pg, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_FIXED,
-			 -1, 0);
-	else
-		p = mmap(r + pg, size, prot, MAP_SHARED | MAP_FIXED, fd, offset);
-	if (p == MAP_FAILED) {
-		err = errno;
-		munmap(r, size + 2 * pg);
-		errno = err;
-	}
-	return p;
-}
-
 static int bar_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_inst *out)
 {
 	struct kernel_priv *kp = ctx->priv;
@@ -190,7 +161,8 @@ static int bar_create(struct vf_ctx *ctx, const struct vf_buf *b, struct vf_buf_
 			 b->bar, (unsigned long long)out->size);
 		return -EINVAL;
 	}
-	p = guarded_map(out->size, PROT_READ | PROT_WRITE, kp->device_fd, (off_t)ri.offset);
+	p = vf_map_guarded(out->size, PROT_READ | PROT_WRITE, false, kp->device_fd,
+			   (off_t)ri.offset);
 	if (p == MAP_FAILED) {
 		out->err = errno;
 		snprintf(ctx->err, sizeof(ctx->err), "mmap bar%u: %s", b->bar, strerror(errno));
@@ -253,7 +225,7 @@ static int kernel_buf_create(struct vf_ctx *ctx, const struct vf_buf *b, struct 
 		return 0;
 	}
 	/* populated, so pinning never depends on what was touched first */
-	p = guarded_map(b->size, PROT_READ | PROT_WRITE, -1, 0);
+	p = vf_map_guarded(b->size, PROT_READ | PROT_WRITE, true, -1, 0);
 	if (p == MAP_FAILED) {
 		out->err = errno;
 		snprintf(ctx->err, sizeof(ctx->err), "mmap %s: %s", b->name, strerror(errno));

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 #include <linux/vfio.h>
 #include "backend.h"
+#include "guard_map.h"
 #include "vfsim.h"
 
 /* The same fixed, far-away addresses backend_kernel.c uses for "unmapped". */
@@ -170,26 +170,16 @@ static const char *sim_device_name(struct vf_ctx *ctx, unsigned g, unsigned inde
 	return vfsim_device_name(sp->sim, g, index);
 }
 
-/*
- * Between two guard pages, as the kernel backend lays its buffers out: what
- * lies past a buffer's ends is never registered in the sim, so a map running
- * over them faults there as it does in the kernel.
- */
+/* Laid out as the kernel backend lays its buffers out (guard_map.h). */
 static void *real_map(struct sim_priv *sp, uint64_t size, int prot)
 {
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-	char *r = mmap(NULL, size + 2 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
+	void *p = vf_map_guarded(size, prot, false, -1, 0);
 
-	if (r == MAP_FAILED)
+	if (p == MAP_FAILED)
 		return NULL;
-	if (mprotect(r + pg, size, prot)) {
-		munmap(r, size + 2 * pg);
-		return NULL;
-	}
-	sp->maps[sp->n_maps].addr = r;
-	sp->maps[sp->n_maps++].size = size + 2 * pg;
-	return r + pg;
+	sp->maps[sp->n_maps].addr = vf_guard_base(p);
+	sp->maps[sp->n_maps++].size = vf_guard_len(size);
+	return p;
 }
 
 /* A BAR: the harness mmaps it from a device fd; here the device is opened in the sim. */

@@ -106,6 +106,13 @@ static void leak_base(const struct vf_backend_ops *be, struct leak_base *b)
 	b->has_user = b->user_fd >= 0 && be->user_counter_read(b->user_fd, &b->uid, &b->user_kb);
 }
 
+static void leak_base_drop(struct leak_base *b)
+{
+	if (b->user_fd >= 0)
+		close(b->user_fd);
+	b->user_fd = -1;
+}
+
 static void leak_check(const struct vf_backend_ops *be, FILE *f, struct leak_base *b)
 {
 	unsigned long long after[2], user_kb = 0, want = 0;
@@ -119,9 +126,7 @@ static void leak_check(const struct vf_backend_ops *be, FILE *f, struct leak_bas
 		want = uid == b->uid ? b->user_kb : 0;
 		user_ok = user_kb == want;
 	}
-	if (b->user_fd >= 0)
-		close(b->user_fd);
-	b->user_fd = -1;
+	leak_base_drop(b);
 	if (after[0] == b->vm[0] && after[1] == b->vm[1] && user_ok)
 		return;
 	n = snprintf(detail, sizeof(detail),
@@ -153,8 +158,7 @@ int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, 
 	if (err) {
 		emit_error(f, "error", ctx.err[0] ? ctx.err : strerror(-err));
 		be->close(&ctx);
-		if (base.user_fd >= 0)
-			close(base.user_fd);
+		leak_base_drop(&base);
 		fclose(f);
 		return 0;
 	}
@@ -177,8 +181,7 @@ int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, 
 		emit_error(f, "error", ctx.err);
 		vf_exec_release(&ex);
 		be->close(&ctx);
-		if (base.user_fd >= 0)
-			close(base.user_fd);
+		leak_base_drop(&base);
 		fclose(f);
 		return 0;
 	}
