@@ -47,7 +47,8 @@ static void report(struct differ *d, const char *field, const json_t *a, const j
 	fprintf(d->out, "%s %s: %s: %s | %s\n", d->case_name, d->where, field, sa, sb);
 }
 
-static void compare(struct differ *d, const char *path, const json_t *a, const json_t *b)
+void vf_json_walk(const char *path, const json_t *a, const json_t *b, bool elementwise,
+		  vf_json_leaf_fn leaf, void *ctx)
 {
 	char sub[256];
 
@@ -61,27 +62,38 @@ static void compare(struct differ *d, const char *path, const json_t *a, const j
 
 		json_object_foreach((json_t *)a, k, v) {
 			snprintf(sub, sizeof(sub), "%s.%s", path, k);
-			compare(d, sub, v, json_object_get(b, k));
+			vf_json_walk(sub, v, json_object_get(b, k), elementwise, leaf, ctx);
 		}
 		json_object_foreach((json_t *)b, k, v) {
 			if (json_object_get(a, k))
 				continue;
 			snprintf(sub, sizeof(sub), "%s.%s", path, k);
-			compare(d, sub, NULL, v);
+			vf_json_walk(sub, NULL, v, elementwise, leaf, ctx);
 		}
 		return;
 	}
-	if (json_is_array(a) && json_is_array(b)) {
+	if (elementwise && json_is_array(a) && json_is_array(b)) {
 		size_t na = json_array_size(a), nb = json_array_size(b);
 
-		/* element-wise, so one changed range inside a cap shows alone */
 		for (size_t i = 0; i < (na > nb ? na : nb); i++) {
 			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-			compare(d, sub, json_array_get(a, i), json_array_get(b, i));
+			vf_json_walk(sub, json_array_get(a, i), json_array_get(b, i), elementwise,
+				     leaf, ctx);
 		}
 		return;
 	}
-	report(d, path, a, b);
+	leaf(ctx, path, a, b);
+}
+
+static void report_leaf(void *ctx, const char *path, const json_t *a, const json_t *b)
+{
+	report(ctx, path, a, b);
+}
+
+/* element-wise, so one changed range inside a cap shows alone */
+static void compare(struct differ *d, const char *path, const json_t *a, const json_t *b)
+{
+	vf_json_walk(path, a, b, true, report_leaf, d);
 }
 
 static const char *sget(const json_t *o, const char *k)

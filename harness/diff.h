@@ -3,6 +3,7 @@
 #ifndef VF_DIFF_H
 #define VF_DIFF_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <jansson.h>
 
@@ -20,5 +21,16 @@ struct vf_diff_stats {
  * (NULL prints nothing). Returns the number of differences.
  */
 unsigned vf_diff(const json_t *a, const json_t *b, FILE *out, struct vf_diff_stats *st);
+
+/*
+ * Every leaf where a and b differ, as leaf(ctx, path, a, b) (either side NULL
+ * where it is absent): objects key by key ("path.key"), arrays element by
+ * element ("path[i]") when elementwise, else each array as one value. The
+ * differ shows one changed range alone; the gap classifier reads a range list
+ * or a capability as a whole.
+ */
+typedef void (*vf_json_leaf_fn)(void *ctx, const char *path, const json_t *a, const json_t *b);
+void vf_json_walk(const char *path, const json_t *a, const json_t *b, bool elementwise,
+		  vf_json_leaf_fn leaf, void *ctx);
 
 #endif

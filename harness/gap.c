@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "diff.h"
 #include "gap.h"
 
 static const char *const kind_names[VF_GAP_KIND_COUNT] = {
@@ -109,34 +110,19 @@ static bool is_caps_path(const char *path)
 	return !strncmp(path, "out.caps", 8) || !strcmp(path, "out.cap_offset");
 }
 
-/* Differences of one step pair, leaf by leaf, as {"field", "a", "b"}. */
-static void walk(json_t *acc, const char *path, const json_t *a, const json_t *b)
+static void collect_leaf(void *acc, const char *path, const json_t *a, const json_t *b)
 {
-	char sub[256];
-
-	if (!a && !b)
-		return;
-	if (a && b && json_equal((json_t *)a, (json_t *)b))
-		return;
-	if (json_is_object(a) && json_is_object(b)) {
-		const char *k;
-		json_t *v;
-
-		json_object_foreach((json_t *)a, k, v) {
-			snprintf(sub, sizeof(sub), "%s.%s", path, k);
-			walk(acc, sub, v, json_object_get(b, k));
-		}
-		json_object_foreach((json_t *)b, k, v) {
-			if (json_object_get(a, k))
-				continue;
-			snprintf(sub, sizeof(sub), "%s.%s", path, k);
-			walk(acc, sub, NULL, v);
-		}
-		return;
-	}
-	/* arrays as a whole: a range list or a cap is read as one value */
 	json_array_append_new(acc, json_pack("{s:s, s:O?, s:O?}", "field", path, "a", a,
 					     "b", b));
+}
+
+/*
+ * Differences of one step pair, leaf by leaf, as {"field", "a", "b"}; arrays
+ * as a whole: a range list or a cap is read as one value.
+ */
+static void walk(json_t *acc, const char *path, const json_t *a, const json_t *b)
+{
+	vf_json_walk(path, a, b, false, collect_leaf, acc);
 }
 
 static json_int_t acct_of(const json_t *s, const char *k)
