@@ -42,6 +42,8 @@ int vf_report_write_ktap(FILE *f, const json_t *r);
 
 /* Shared by the renderers: a JSON value as compact text ("(absent)" for NULL). */
 char *vf_report_show(const json_t *v, size_t max);
+/* s as XML/HTML text or attribute value: markup escaped, control characters as '?'. */
+void vf_report_escape(FILE *f, const char *s);
 
 /* Reading the results document: a member as a string (NULL if not one) or an integer. */
 static inline const char *rj_str(const json_t *o, const char *k)

@@ -14,24 +14,11 @@
 
 #define CELL_MAX 300
 
-static void esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
 static void esc_json(FILE *f, const json_t *v)
 {
 	char *s = vf_report_show(v, CELL_MAX);
 
-	esc(f, s);
+	vf_report_escape(f, s);
 	free(s);
 }
 
@@ -81,9 +68,9 @@ static void headline(FILE *f, const json_t *r)
 	json_t *run;
 
 	fputs("<h1>Compat gaps: ", f);
-	esc(f, rj_str(pair, "a"));
+	vf_report_escape(f, rj_str(pair, "a"));
 	fputs(" vs ", f);
-	esc(f, rj_str(pair, "b"));
+	vf_report_escape(f, rj_str(pair, "b"));
 	fprintf(f, "</h1>\n<p class=\"headline\"><b><span id=\"gap-count\">%lld</span> gaps</b> in "
 		"<span id=\"cases-differ\">%lld</span> of "
 		"<span id=\"case-count\">%lld</span> cases; "
@@ -92,7 +79,7 @@ static void headline(FILE *f, const json_t *r)
 		(long long)rj_int(s, "steps_differ"), (long long)rj_int(s, "steps"));
 	if (json_is_object(bl)) {
 		fputs(" Baseline <code>", f);
-		esc(f, rj_str(bl, "file"));
+		vf_report_escape(f, rj_str(bl, "file"));
 		fprintf(f, "</code>: %lld known, <span class=\"%s\">%lld new</span>, %lld "
 			"disappeared.", (long long)rj_int(s, "known"),
 			rj_int(s, "new") ? "new" : "",
@@ -101,13 +88,13 @@ static void headline(FILE *f, const json_t *r)
 	fputs("</p>\n<ul>\n", f);
 	json_array_foreach(json_object_get(r, "runs"), i, run) {
 		fputs("<li>", f);
-		esc(f, rj_str(run, "name"));
+		vf_report_escape(f, rj_str(run, "name"));
 		fputs(": <code>", f);
-		esc(f, rj_str(run, "file"));
+		vf_report_escape(f, rj_str(run, "file"));
 		fputs("</code> (", f);
-		esc(f, rj_str(run, "personality") ?: "?");
+		vf_report_escape(f, rj_str(run, "personality") ?: "?");
 		fputs(", kernel ", f);
-		esc(f, rj_str(run, "kernel_release") ?: "?");
+		vf_report_escape(f, rj_str(run, "kernel_release") ?: "?");
 		fprintf(f, ", %lld cases)</li>\n", (long long)rj_int(run, "cases"));
 	}
 	fputs("</ul>\n", f);
@@ -128,7 +115,7 @@ static void area_table(FILE *f, const json_t *r)
 		json_int_t t = 0;
 
 		fputs("<tr><td>", f);
-		esc(f, area);
+		vf_report_escape(f, area);
 		fputs("</td>", f);
 		for (int k = 0; k < VF_GAP_KIND_COUNT; k++) {
 			json_int_t n = rj_int(a, vf_gap_kind_name(k));
@@ -166,7 +153,7 @@ static void clients_text(FILE *f, const json_t *clients)
 	json_array_foreach((json_t *)clients, i, c) {
 		if (i)
 			fputs(", ", f);
-		esc(f, json_string_value(c));
+		vf_report_escape(f, json_string_value(c));
 	}
 }
 
@@ -187,7 +174,7 @@ static void matrix(FILE *f, const json_t *r)
 	      "<th>clients</th><th data-type=\"num\">steps</th>", f);
 	json_array_foreach((json_t *)runs, i, run) {
 		fputs("<th>", f);
-		esc(f, rj_str(run, "name"));
+		vf_report_escape(f, rj_str(run, "name"));
 		fputs("</th>", f);
 	}
 	fputs("<th data-type=\"num\">gaps</th><th>kinds</th></tr></thead><tbody>\n", f);
@@ -215,9 +202,9 @@ static void matrix(FILE *f, const json_t *r)
 		json_object_foreach(kinds, kn, v)
 			fprintf(f, "%s ", kn);
 		fputs("\"><td><code>", f);
-		esc(f, rj_str(c, "name"));
+		vf_report_escape(f, rj_str(c, "name"));
 		fputs("</code></td><td>", f);
-		esc(f, rj_str(c, "area"));
+		vf_report_escape(f, rj_str(c, "area"));
 		fputs("</td><td>", f);
 		clients_text(f, json_object_get(c, "clients"));
 		fprintf(f, "</td><td class=\"n\">%zu</td>",
@@ -259,7 +246,7 @@ static void matrix(FILE *f, const json_t *r)
 static void obs_row(FILE *f, const char *label, const json_t *a, const json_t *b, bool hl)
 {
 	fprintf(f, "<tr%s><th>", hl ? " class=\"d\"" : "");
-	esc(f, label);
+	vf_report_escape(f, label);
 	fputs("</th><td><code>", f);
 	esc_json(f, a);
 	fputs("</code></td><td><code>", f);
@@ -277,9 +264,9 @@ static void gap_detail(FILE *f, const json_t *r, const json_t *g, size_t idx)
 
 	fprintf(f, "<section class=\"gap\" id=\"gap-%zu\" data-filter data-kinds=\"%s\">"
 		"<h3>", idx, rj_str(g, "kind"));
-	esc(f, rj_str(g, "id"));
+	vf_report_escape(f, rj_str(g, "id"));
 	fputs("</h3>\n<p>case <code>", f);
-	esc(f, rj_str(g, "case"));
+	vf_report_escape(f, rj_str(g, "case"));
 	if (rj_int(g, "step_last") > rj_int(g, "step"))
 		fprintf(f, "</code>, steps %lld..%lld <code>%s</code> (#%lld..%lld, one range line "
 			"%lld; the first shown)", (long long)rj_int(g, "step"),
@@ -296,7 +283,7 @@ static void gap_detail(FILE *f, const json_t *r, const json_t *g, size_t idx)
 		fprintf(f, "; baseline: <span class=\"%s\">%s</span>", bl, bl);
 		if (rj_str(g, "reason")) {
 			fputs(" &mdash; ", f);
-			esc(f, rj_str(g, "reason"));
+			vf_report_escape(f, rj_str(g, "reason"));
 		}
 	}
 	fputs("<br>affected: ", f);
@@ -304,19 +291,19 @@ static void gap_detail(FILE *f, const json_t *r, const json_t *g, size_t idx)
 		fputs("no client declared", f);
 	json_array_foreach(json_object_get(g, "clients"), i, c) {
 		fprintf(f, "%s<b>", i ? "; " : "");
-		esc(f, json_string_value(c));
+		vf_report_escape(f, json_string_value(c));
 		fputs("</b>", f);
 		json_array_foreach((json_t *)cites, k, ct)
 			if (!strcmp(rj_str(ct, "client"), json_string_value(c))) {
 				fputs(" <code>", f);
-				esc(f, rj_str(ct, "source"));
+				vf_report_escape(f, rj_str(ct, "source"));
 				fputs("</code>", f);
 			}
 	}
 	fputs("</p>\n<table class=\"obs\"><tr><th></th><th>", f);
-	esc(f, rj_str(pair, "a"));
+	vf_report_escape(f, rj_str(pair, "a"));
 	fputs("</th><th>", f);
-	esc(f, rj_str(pair, "b"));
+	vf_report_escape(f, rj_str(pair, "b"));
 	fputs("</th></tr>\n", f);
 	json_array_foreach(json_object_get(g, "diffs"), i, d)
 		obs_row(f, rj_str(d, "field"), json_object_get(d, "a"), json_object_get(d, "b"),
@@ -336,9 +323,9 @@ int vf_report_write_html(FILE *f, const json_t *r)
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	      "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n<title>Compat gaps: ", f);
-	esc(f, rj_str(pair, "a"));
+	vf_report_escape(f, rj_str(pair, "a"));
 	fputs(" vs ", f);
-	esc(f, rj_str(pair, "b"));
+	vf_report_escape(f, rj_str(pair, "b"));
 	fprintf(f, "</title>\n<style>%s</style></head><body>\n", style);
 	headline(f, r);
 	area_table(f, r);
@@ -351,9 +338,9 @@ int vf_report_write_html(FILE *f, const json_t *r)
 			      "bug.</p>\n<table><tr><th>run</th><th>reference</th><th>steps</th>"
 			      "<th>differ</th><th>gaps</th></tr>\n", f);
 		fputs("<tr><td>", f);
-		esc(f, rj_str(fid, "run"));
+		vf_report_escape(f, rj_str(fid, "run"));
 		fputs("</td><td>", f);
-		esc(f, rj_str(fid, "reference"));
+		vf_report_escape(f, rj_str(fid, "reference"));
 		fprintf(f, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">"
 			"%lld</td></tr>\n", (long long)rj_int(s, "steps"),
 			(long long)rj_int(s, "steps_differ"), (long long)rj_int(s, "gaps"));
@@ -365,9 +352,9 @@ int vf_report_write_html(FILE *f, const json_t *r)
 		fputs("<h2>Disappeared gaps</h2>\n<ul>\n", f);
 		json_array_foreach(json_object_get(r, "disappeared"), i, g) {
 			fputs("<li><code>", f);
-			esc(f, rj_str(g, "id"));
+			vf_report_escape(f, rj_str(g, "id"));
 			fputs("</code>: ", f);
-			esc(f, rj_str(g, "reason"));
+			vf_report_escape(f, rj_str(g, "reason"));
 			fputs("</li>\n", f);
 		}
 		fputs("</ul>\n", f);
@@ -375,7 +362,7 @@ int vf_report_write_html(FILE *f, const json_t *r)
 	if (rj_str(json_object_get(r, "real_clients"), "markdown")) {
 		/* the summary is Markdown from make clients; shown as written */
 		fputs("<h2 id=\"real-clients\">Real clients</h2>\n<pre class=\"clients\">", f);
-		esc(f, rj_str(json_object_get(r, "real_clients"), "markdown"));
+		vf_report_escape(f, rj_str(json_object_get(r, "real_clients"), "markdown"));
 		fputs("</pre>\n", f);
 	}
 	fputs("<h2>Gap detail</h2>\n", f);

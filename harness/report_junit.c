@@ -9,24 +9,6 @@
 #include <string.h>
 #include "report.h"
 
-static void xml(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default:
-			/* control characters are not allowed in XML 1.0 */
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				fputc('?', f);
-			else
-				fputc(*s, f);
-		}
-	}
-}
-
 /* ids: gap ids on this step; strict: every gap fails (fidelity). */
 static void testcase(FILE *f, const char *suite, const json_t *c, const json_t *st,
 		     const json_t *ids, const json_t *gaps, bool strict, unsigned *failures)
@@ -42,9 +24,9 @@ static void testcase(FILE *f, const char *suite, const json_t *c, const json_t *
 		json_array_append(is_new ? fail : known, id);
 	}
 	fputs("    <testcase classname=\"", f);
-	xml(f, suite);
+	vf_report_escape(f, suite);
 	fputc('.', f);
-	xml(f, rj_str(c, "name"));
+	vf_report_escape(f, rj_str(c, "name"));
 	fprintf(f, "\" name=\"step %lld %s\">\n",
 		(long long)json_integer_value(json_object_get(st, "step")),
 		rj_str(st, "op") ?: "?");
@@ -52,15 +34,15 @@ static void testcase(FILE *f, const char *suite, const json_t *c, const json_t *
 		(*failures)++;
 		fputs("      <failure type=\"gap\" message=\"", f);
 		fputs(strict ? "fidelity gap: " : "new gap: ", f);
-		xml(f, json_string_value(json_array_get(fail, 0)));
+		vf_report_escape(f, json_string_value(json_array_get(fail, 0)));
 		fputs("\">", f);
 		json_array_foreach(fail, i, id) {
 			const json_t *g = rj_gap(gaps, json_string_value(id));
 			char *d = vf_report_show(json_object_get(g, "diffs"), 400);
 
-			xml(f, json_string_value(id));
+			vf_report_escape(f, json_string_value(id));
 			fputs(": ", f);
-			xml(f, d);
+			vf_report_escape(f, d);
 			fputc('\n', f);
 			free(d);
 		}
@@ -70,9 +52,9 @@ static void testcase(FILE *f, const char *suite, const json_t *c, const json_t *
 		fputs("      <system-out>", f);
 		json_array_foreach(known, i, id) {
 			fputs("known gap ", f);
-			xml(f, json_string_value(id));
+			vf_report_escape(f, json_string_value(id));
 			fputs(": ", f);
-			xml(f, rj_str(rj_gap(gaps, json_string_value(id)), "reason"));
+			vf_report_escape(f, rj_str(rj_gap(gaps, json_string_value(id)), "reason"));
 			fputc('\n', f);
 		}
 		fputs("</system-out>\n", f);
@@ -140,7 +122,7 @@ static void suite(FILE *f, const json_t *r, const json_t *fid)
 	}
 	fclose(m);
 	fputs("  <testsuite name=\"", f);
-	xml(f, name);
+	vf_report_escape(f, name);
 	fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"0\">\n",
 		count_steps(cases), failures);
 	fwrite(body, 1, len, f);
