@@ -20,10 +20,20 @@ steps=${FUZZ_STEPS:-12}
 modes=${FUZZ_MODES:-fuzz-type1 fuzz-compat fuzz-gap}
 krun=${FUZZ_KRUN:-build/fuzz-kernel}
 failed=0
+count=${FUZZ_KERNEL_COUNT:-1000000000}
+
+# they end up on the guest's command line, where a typo would cost a boot to find
+for v in seed t steps count; do
+	if ! [[ ${!v} =~ ^[0-9]+$ ]]; then
+		echo "fuzz-kernel: FUZZ_SEED, FUZZ_KERNEL_TIME, FUZZ_STEPS and FUZZ_KERNEL_COUNT" \
+			"must be numbers ($v is '${!v}')" >&2
+		exit 2
+	fi
+done
 
 read -r -a nmodes <<< "$modes"
 for boot in ${FUZZ_BOOTS:-iommu}; do
-	VFCONFORM_FUZZ="--seed $seed --steps $steps --count ${FUZZ_KERNEL_COUNT:-1000000000} --time $t" \
+	VFCONFORM_FUZZ="--seed $seed --steps $steps --count $count --time $t" \
 	VFCONFORM_FUZZ_MODES="$modes" KRUN=$krun VFCONFORM_SMP=${VFCONFORM_SMP:-1} \
 	VFCONFORM_BOOT_TIMEOUT=$(( ${#nmodes[@]} * (t + 300) + 300 )) \
 		bash ref-kernel/run-boot.sh "$boot" || failed=1

@@ -54,6 +54,16 @@ IDLE_TIMEOUT=${VFCONFORM_IDLE_TIMEOUT:-300}
 STALLS=${VFCONFORM_STALLS:-3}
 RETRIES=${VFCONFORM_RETRIES:-4}
 APPEND_EXTRA=${VFCONFORM_APPEND:-}
+SMP=${VFCONFORM_SMP:-2}
+# the numbers go into test(1) and QEMU's -smp: a typo must stop here, not mid-boot
+for v in BOOT_TIMEOUT IDLE_TIMEOUT STALLS RETRIES SMP; do
+	min=0
+	[ "$v" = SMP ] && min=1
+	if ! [[ ${!v} =~ ^[0-9]+$ ]] || [ "${!v}" -lt "$min" ]; then
+		echo "run-boot: VFCONFORM_$v must be a number of at least $min, not '${!v}'" >&2
+		exit 2
+	fi
+done
 
 read -r -a BACKENDS <<< "${VFCONFORM_BACKENDS:-kernel-type1 kernel-compat}"
 # A fuzz boot: init.sh runs "vfconform fuzz $VFCONFORM_FUZZ" per mode instead of the library.
@@ -167,7 +177,7 @@ run_qemu() {
 	fi
 	: > "$log"
 	timeout -k 10 "$limit" qemu-system-x86_64 -machine q35,kernel-irqchip=split "${acc[@]}" \
-		-smp "${VFCONFORM_SMP:-2}" -m 1G -nodefaults -display none -no-reboot \
+		-smp "$SMP" -m 1G -nodefaults -display none -no-reboot \
 		-serial "file:$log" -kernel "$BZIMAGE" -initrd "$initrd" "$@" \
 		< /dev/null > "$log.qemu" 2>&1 &
 	pid=$!
