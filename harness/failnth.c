@@ -25,7 +25,7 @@
 #include "failnth.h"
 #include "runner.h"
 
-static const char usage_text[] =
+const char vf_failnth_usage[] =
 	"usage: vfconform failnth --backend NAME --case FILE --line L [--max N]\n"
 	"Fails the nth fault-injection point of the step on line L of FILE, for\n"
 	"nth = 1, 2, ... until the step no longer reaches nth points (at most N, 10000).\n"
@@ -83,16 +83,16 @@ int vf_cmd_failnth(int argc, char **argv)
 			max = (unsigned)strtoul(optarg, NULL, 10);
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(vf_failnth_usage, stdout);
 			return 0;
 		default:
-			fputs(usage_text, stderr);
+			fputs(vf_failnth_usage, stderr);
 			return 2;
 		}
 	}
 	if (!be || !path || !line || !max || optind != argc) {
 		fprintf(stderr, "vfconform failnth: --backend, --case and --line are needed\n%s",
-			usage_text);
+			vf_failnth_usage);
 		return 2;
 	}
 	c = vf_case_parse_file(path, err, sizeof(err));

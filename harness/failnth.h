@@ -4,5 +4,7 @@
 #define VF_FAILNTH_H
 
 int vf_cmd_failnth(int argc, char **argv);
+/* Its usage text, for `vfconform failnth --help`. */
+extern const char vf_failnth_usage[];
 
 #endif

@@ -348,7 +348,7 @@ static void record_sig(struct fuzz *f, struct fz_seq *q, uint64_t index, const c
 		finding(f, q, index, sig);
 }
 
-static const char usage_text[] =
+const char vf_fuzz_usage[] =
 	"usage: vfconform fuzz [--backends A,B] [--seed N] [--count N] [--steps N]\n"
 	"                      [--topo LIST] [--time SECONDS] [--out DIR]\n"
 	"                      [--max-findings N] [--summary FILE] [--ktap] [--quiet]\n"
@@ -367,7 +367,7 @@ static const char usage_text[] =
 
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "vfconform fuzz: %s%s\n%s", msg, arg, usage_text);
+	fprintf(stderr, "vfconform fuzz: %s%s\n%s", msg, arg, vf_fuzz_usage);
 	return EXIT_USAGE;
 }
 
@@ -462,7 +462,7 @@ static int parse_args(struct fuzz *f, int argc, char **argv)
 			f->quiet = true;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(vf_fuzz_usage, stdout);
 			exit(0);
 		default:
 			return usage_error("bad option", "");

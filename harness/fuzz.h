@@ -34,5 +34,7 @@ void fz_generate(struct fz_seq *q, uint64_t seed, uint64_t index, unsigned max_s
 char *fz_text(const struct fz_seq *q, const char *name, const char *about, const char *comment);
 
 int vf_cmd_fuzz(int argc, char **argv);
+/* Its usage text, for `vfconform fuzz --help`. */
+extern const char vf_fuzz_usage[];
 
 #endif
