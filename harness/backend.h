@@ -32,9 +32,17 @@ struct vf_buf_inst {
 	int err;			/* errno when it could not be created */
 };
 
+/* What a backend is, declared in its ops table rather than guessed from its name. */
+enum vf_backend_cap {
+	VF_BACKEND_IN_PROCESS	= 1u << 0,	/* safe to run in the caller's process */
+	VF_BACKEND_PROCESSES	= 1u << 1,	/* models FORK's processes itself (proc_*) */
+	VF_BACKEND_MDEV_DMA	= 1u << 2,	/* an emulated vendor driver (mdev_dma) */
+};
+
 struct vf_backend_ops {
 	const char *name;		/* "kernel-type1" */
 	const char *personality;	/* "type1" or "compat" */
+	unsigned caps;			/* enum vf_backend_cap */
 	/* Is this topology present here? NULL when yes, else why not. */
 	const char *(*topo_missing)(enum vf_topo topo);
 	/* Open the container and the case's groups; -errno on failure. */
@@ -108,5 +116,7 @@ static inline int *vf_container_slot(struct vf_ctx *ctx, unsigned n)
 const struct vf_backend_ops *vf_backend_find(const char *name);
 /* "kernel-type1, kernel-compat" for usage messages. */
 const char *vf_backend_names(void);
+/* The i-th backend of the table, NULL past the last. */
+const struct vf_backend_ops *vf_backend_at(unsigned i);
 
 #endif

@@ -546,7 +546,8 @@ static long kernel_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iov
 	.restore = kernel_restore, \
 	.user_counter_open = kernel_user_counter_open, \
 	.user_counter_read = probe_read, \
-	.mdev_dma = kernel_mdev_dma
+	.mdev_dma = kernel_mdev_dma, \
+	.caps = VF_BACKEND_MDEV_DMA
 
 const struct vf_backend_ops vf_kernel_type1_ops = {
 	.name = "kernel-type1",

@@ -445,7 +445,8 @@ static long sim_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iova, 
 	.proc_fork = sim_proc_fork, \
 	.proc_use = sim_proc_use, \
 	.proc_exit = sim_proc_exit, \
-	.mdev_dma = sim_mdev_dma
+	.mdev_dma = sim_mdev_dma, \
+	.caps = VF_BACKEND_IN_PROCESS | VF_BACKEND_PROCESSES | VF_BACKEND_MDEV_DMA
 
 const struct vf_backend_ops vf_sim_type1_ops = {
 	.name = "sim-type1",

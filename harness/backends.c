@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The table of backends the runner knows. */
+#include <stdio.h>
 #include <string.h>
 #include "backend.h"
 
@@ -24,7 +25,19 @@ const struct vf_backend_ops *vf_backend_find(const char *name)
 	return NULL;
 }
 
+const struct vf_backend_ops *vf_backend_at(unsigned i)
+{
+	return i < sizeof(backends) / sizeof(backends[0]) ? backends[i] : NULL;
+}
+
+/* "sim-type1, sim-compat, ...": the table's names in its order. */
 const char *vf_backend_names(void)
 {
-	return "sim-type1, sim-compat, kernel-type1, kernel-compat";
+	static char names[256];
+
+	if (!names[0])
+		for (unsigned i = 0; backends[i]; i++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 i ? ", " : "", backends[i]->name);
+	return names;
 }

@@ -787,7 +787,7 @@ static struct call exec_mdev_dma(struct vf_exec *ex, const struct vf_step *s, js
 	uint64_t sum = 0;
 	long r;
 
-	if (!ctx->ops->mdev_dma)
+	if (!(ctx->ops->caps & VF_BACKEND_MDEV_DMA))
 		return (struct call){ -1, ENOSYS };
 	r = ctx->ops->mdev_dma(ctx, op, s->val[VF_F_IOVA], s->val[VF_F_SIZE], &sum);
 	if (r < 0)
@@ -1104,7 +1104,7 @@ static struct call exec_fork(struct vf_exec *ex, const struct vf_step *s)
 
 	if (ex->procs[n].pid)
 		return (struct call){ -1, EEXIST };
-	if (ctx->ops->proc_fork) {
+	if (ctx->ops->caps & VF_BACKEND_PROCESSES) {
 		int err = ctx->ops->proc_fork(ctx, n);
 
 		if (err)

@@ -488,7 +488,7 @@ static int parse_args(struct fuzz *f, int argc, char **argv)
 				free(copy);
 				return EXIT_USAGE;
 			}
-			f->inproc[i] = !strncmp(n, "sim-", 4);
+			f->inproc[i] = f->be[i]->caps & VF_BACKEND_IN_PROCESS;
 		}
 		free(copy);
 	}
