@@ -21,8 +21,9 @@ CHECK_LIBS	:= $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 # libvfsim (sim/) is linked into the runner, the tests and the guest binary alike.
 SIM_SRC		:= $(wildcard sim/*.c)
-HARNESS_SRC	:= $(wildcard harness/*.c) $(SIM_SRC)
-HARNESS_LIB	:= $(filter-out harness/main.c,$(HARNESS_SRC))
+# harness/ is in wings, one folder each: lang, exec, backends, results, report, fuzz, trace, cli.
+HARNESS_SRC	:= $(wildcard harness/*/*.c) $(SIM_SRC)
+HARNESS_LIB	:= $(filter-out harness/cli/main.c,$(HARNESS_SRC))
 HOST_OBJ	:= $(HARNESS_SRC:%.c=$(BUILD)/host/%.o)
 HOST_LIB_OBJ	:= $(HARNESS_LIB:%.c=$(BUILD)/host/%.o)
 GUEST_OBJ	:= $(HARNESS_SRC:%.c=$(BUILD)/guest/%.o)
@@ -50,7 +51,7 @@ $(UAPI_STAMP): $(KSRC_STAMP)
 		INSTALL_HDR_PATH=$(CURDIR)/$(UAPI) headers_install
 	@touch $@
 
-HEADERS		:= $(wildcard harness/*.h sim/include/*.h sim/*.h)
+HEADERS		:= $(wildcard harness/*/*.h sim/include/*.h sim/*.h)
 $(BUILD)/host/%.o: %.c $(HEADERS) $(UAPI_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -114,7 +115,7 @@ unit-tests-asan: asan
 
 # Everything: unit tests, then the kernel tier against the committed fixtures.
 check: $(VFCONFORM)
-	@bash tests/run-check.sh
+	@bash .ci/check
 
 # The main job: run the library on both kernel backends, summarise the gaps.
 report: $(VFCONFORM)

@@ -46,14 +46,14 @@ $(KOBJ_DPDK)/.config: $(KFRAG_DPDK) $(KPSRC_STAMP)
 		exit 1; \
 	fi
 
-# The interposer: position independent, with the runner's symbolic names (harness/names.c)
+# The interposer: position independent, with the runner's symbolic names (harness/lang/names.c)
 # so a trace and a run document spell flags, extensions and errnos the same way.
-TRACE_SRC	:= clients/trace/vfconform-trace.c harness/names.c
+TRACE_SRC	:= clients/trace/vfconform-trace.c harness/lang/names.c
 trace: $(TRACE_SO) $(BUILD)/trace/vfconform-trace
 $(BUILD)/trace/vfconform-trace: clients/trace/vfconform-trace.sh
 	@mkdir -p $(dir $@)
 	@install -m 0755 $< $@
-$(TRACE_SO): $(TRACE_SRC) harness/names.h $(UAPI_STAMP)
+$(TRACE_SO): $(TRACE_SRC) harness/lang/names.h $(UAPI_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"
 	@$(CC) -O2 -g -fPIC -shared -fvisibility=default $(VF_CFLAGS) -o $@ $(TRACE_SRC) -ldl
@@ -63,7 +63,7 @@ clients: kernel-dpdk trace $(VFCONFORM)
 	CRUN=$(CRUN) KOBJ_DPDK=$(KOBJ_DPDK) TRACE_SO=$(TRACE_SO) VFCONFORM=$(VFCONFORM) \
 		bash clients/run-clients.sh
 
-# CI: one backend pair, a few seconds of forwarding (tests/check.d/50-clients.sh).
+# CI: one backend pair, a few seconds of forwarding (.ci/stages/50-clients.sh).
 clients-short: kernel-dpdk trace $(VFCONFORM)
 	CRUN=$(CRUN) KOBJ_DPDK=$(KOBJ_DPDK) TRACE_SO=$(TRACE_SO) VFCONFORM=$(VFCONFORM) \
 		bash clients/run-clients.sh --short

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "case.h"
-#include "exec.h"
+#include "lang/case.h"
+#include "exec/exec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <linux/vfio.h>
 #include <linux/iommufd.h>
-#include "backend.h"
-#include "runner.h"
+#include "backends/backend.h"
+#include "exec/runner.h"
 
 #define MEM_BASE	0x100000000ull	/* as in fuzz_sim_ioctl.c */
 #define MEM_SIZE	0x1000000ull

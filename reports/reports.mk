@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The published compat-gap report of the reference kernel, from the committed fixtures and
-# the known-gaps baseline. `make check` (tests/check.d/40-reports.sh) fails when it is stale.
+# the known-gaps baseline. `make check` (.ci/stages/40-reports.sh) fails when it is stale.
 
 REPORT_PUB	:= reports/$(KVER)
 KNOWN_GAPS	:= $(FIXTURES)/known-gaps

@@ -7,7 +7,7 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <string.h>
-#include "backend.h"
+#include "backends/backend.h"
 #include "unit.h"
 
 START_TEST(caps_match_ops)

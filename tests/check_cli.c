@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "cli.h"
+#include "cli/cli.h"
 #include "unit.h"
 
 struct cli_result {

@@ -6,7 +6,7 @@
 #define _GNU_SOURCE
 #include "unit.h"
 #include <jansson.h>
-#include "diff.h"
+#include "results/diff.h"
 
 static json_t *make_step(int n, const char *op, const char *err)
 {

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <linux/vfio.h>
 #include <linux/iommufd.h>
-#include "exec.h"
+#include "exec/exec.h"
 
 #define CONTAINER	1000	/* handles the fake hands out: easy to tell apart */
 #define GROUP_BASE	2000

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 #include <linux/iommufd.h>
-#include "exec.h"
+#include "exec/exec.h"
 
 #define CONTAINER	1000
 #define GROUP_BASE	2000

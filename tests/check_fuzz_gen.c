@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "case.h"
-#include "fuzz.h"
+#include "lang/case.h"
+#include "fuzz/fuzz.h"
 
 #define ALL_TOPOS ((1u << VF_TOPO_COUNT) - 1)
 #define SEQUENCES 4000

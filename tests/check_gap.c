@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
-#include "gap.h"
+#include "results/gap.h"
 
 static json_t *step(const char *op, int ret, const char *err, json_t *out, int lck, int pin)
 {

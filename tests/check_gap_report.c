@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <jansson.h>
-#include "baseline.h"
-#include "report.h"
+#include "results/baseline.h"
+#include "report/report.h"
 
 static json_t *step(const char *op, int ret, const char *err)
 {

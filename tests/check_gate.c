@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
-#include "baseline.h"
-#include "gap.h"
-#include "gate.h"
-#include "run_json.h"
+#include "results/baseline.h"
+#include "results/gap.h"
+#include "results/gate.h"
+#include "results/run_json.h"
 
 #define FIX "fixtures/kernel-6.12/"
 

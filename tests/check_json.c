@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <jansson.h>
 #include <sys/stat.h>
-#include "run_json.h"
-#include "version.h"
+#include "results/run_json.h"
+#include "results/version.h"
 
 static json_t *make_step(int n, const char *op, const char *err)
 {

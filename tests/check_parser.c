@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <linux/vfio.h>
 #include <linux/iommufd.h>
-#include "case.h"
-#include "names.h"
+#include "lang/case.h"
+#include "lang/names.h"
 
 /* Three header lines: an error in the first step line is at line 4. */
 #define HDR "name t.x\nabout a test\ntags parse\n"

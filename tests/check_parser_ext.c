@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "case.h"
+#include "lang/case.h"
 
 #define HDR "name t\nabout t\ntags t\n"
 

@@ -15,8 +15,8 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <linux/vfio.h>
-#include "runner.h"
-#include "version.h"
+#include "exec/runner.h"
+#include "results/version.h"
 
 /* CHECK_EXTENSION arguments that make the fake misbehave. */
 #define EXT_SEGV	0xdead

@@ -8,8 +8,8 @@
 #include "unit.h"
 #include <stdint.h>
 #include <linux/vfio.h>
-#include "names.h"
-#include "value.h"
+#include "lang/names.h"
+#include "lang/value.h"
 
 struct num_ok {
 	const char *text;

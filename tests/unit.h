@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "case.h"
+#include "lang/case.h"
 
 /* Every binary: one suite, verbosity and fork mode from CK_VERBOSITY and CK_FORK. */
 #define VF_CHECK_MAIN(make_suite)					\

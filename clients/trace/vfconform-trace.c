@@ -35,7 +35,7 @@
 #include <sys/sysmacros.h>
 #include <linux/vfio.h>
 #include <linux/iommufd.h>
-#include "names.h"
+#include "lang/names.h"
 
 #define TRACE_FORMAT	"vfconform-trace/1"
 #define MAX_FDS		4096

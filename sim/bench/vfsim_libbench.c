@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
-#include "backend.h"
-#include "case.h"
-#include "runner.h"
+#include "backends/backend.h"
+#include "lang/case.h"
+#include "exec/runner.h"
 
 int main(int argc, char **argv)
 {
