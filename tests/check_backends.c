@@ -21,8 +21,9 @@ START_TEST(caps_match_ops)
 		      procs == !!b->proc_exit, "%s: PROCESSES and proc_* disagree", b->name);
 	ck_assert_msg(!!(b->caps & VF_BACKEND_MDEV_DMA) == !!b->mdev_dma,
 		      "%s: MDEV_DMA and mdev_dma disagree", b->name);
-	/* a backend that models processes itself need not fork, one that does not must */
-	ck_assert_msg(procs || b->fork_proc, "%s: no process model", b->name);
+	/* one process model, one carrier: the backend's own processes or the OS's */
+	ck_assert_msg(procs != !!(b->caps & VF_BACKEND_OS_PROCESSES), "%s: %s process carrier",
+		      b->name, procs ? "a second" : "no");
 	/* in-process means nothing of the machine is touched: no device to restore */
 	ck_assert_msg(!(b->caps & VF_BACKEND_IN_PROCESS) || !b->restore,
 		      "%s: in-process but restores devices", b->name);

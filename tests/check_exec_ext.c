@@ -115,15 +115,6 @@ static int fake_apply_creds(struct vf_ctx *ctx, const struct vf_creds *cr)
 	return cr->has_cred && cr->cred == VF_CRED_UID && cr->uid == 7 ? -EPERM : 0;
 }
 
-static int fake_fork(struct vf_ctx *ctx)
-{
-	pid_t pid;
-
-	(void)ctx;
-	pid = fork();
-	return pid < 0 ? -errno : pid;
-}
-
 static int fake_bind(struct vf_ctx *ctx, unsigned g, unsigned index, bool bind)
 {
 	(void)ctx;
@@ -146,7 +137,7 @@ static const struct vf_backend_ops fake_ops = {
 	.close = fake_close,
 	.open_container = fake_open_container,
 	.apply_creds = fake_apply_creds,
-	.fork_proc = fake_fork,
+	.caps = VF_BACKEND_OS_PROCESSES,
 	.device_bind = fake_bind,
 };
 

@@ -37,6 +37,7 @@ enum vf_backend_cap {
 	VF_BACKEND_IN_PROCESS	= 1u << 0,	/* safe to run in the caller's process */
 	VF_BACKEND_PROCESSES	= 1u << 1,	/* models FORK's processes itself (proc_*) */
 	VF_BACKEND_MDEV_DMA	= 1u << 2,	/* an emulated vendor driver (mdev_dma) */
+	VF_BACKEND_OS_PROCESSES	= 1u << 3,	/* its handles survive fork(): FORK forks */
 };
 
 struct vf_backend_ops {
@@ -74,13 +75,6 @@ struct vf_backend_ops {
 	int (*open_group)(struct vf_ctx *ctx, unsigned g);
 	/* Change credentials and/or RLIMIT_MEMLOCK of the calling process; -errno. */
 	int (*apply_creds)(struct vf_ctx *ctx, const struct vf_creds *cr);
-	/*
-	 * Fork a second process of the case (FORK), as fork(): 0 in the new process,
-	 * its pid in the caller, -errno. The new process shares the backend's objects
-	 * (its handles refer to the same containers and groups) but has its own
-	 * memory and accounting. NULL: the backend cannot, FORK records ENOSYS.
-	 */
-	int (*fork_proc)(struct vf_ctx *ctx);
 	/* Unbind (bind false) or bind device `index` of group g from/to its driver. */
 	int (*device_bind)(struct vf_ctx *ctx, unsigned g, unsigned index, bool bind);
 	/*
@@ -90,9 +84,14 @@ struct vf_backend_ops {
 	 */
 	void (*restore)(const struct vf_case *c);
 	/*
-	 * Processes a backend models in-process (the simulator) instead of
-	 * fork_proc: FORK calls proc_fork(pN), pN's steps run here between
-	 * proc_use(pN) and proc_use(p0), EXIT calls proc_exit(pN). 0 or -errno.
+	 * The case's processes (harness/exec/procs.c, one model for all
+	 * backends). A backend with VF_BACKEND_PROCESSES models them itself:
+	 * FORK calls proc_fork(pN), pN's steps run here between proc_use(pN) and
+	 * proc_use(p0), EXIT calls proc_exit(pN); 0 or -errno. One with
+	 * VF_BACKEND_OS_PROCESSES leaves them NULL: FORK fork()s, and the new
+	 * process shares the backend's objects (its handles refer to the same
+	 * containers and groups) but has its own memory and accounting. With
+	 * neither, FORK records ENOSYS.
 	 */
 	int (*proc_fork)(struct vf_ctx *ctx, unsigned n);
 	int (*proc_use)(struct vf_ctx *ctx, unsigned n);

@@ -433,15 +433,6 @@ static int kernel_open_group(struct vf_ctx *ctx, unsigned g)
 	return fd < 0 ? -errno : fd;
 }
 
-static int kernel_fork(struct vf_ctx *ctx)
-{
-	pid_t pid;
-
-	(void)ctx;
-	pid = fork();
-	return pid < 0 ? -errno : pid;
-}
-
 static int write_sysfs(const char *path, const char *val)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -541,13 +532,12 @@ static long kernel_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iov
 	.open_container = kernel_open_container, \
 	.open_group = kernel_open_group, \
 	.apply_creds = kernel_apply_creds, \
-	.fork_proc = kernel_fork, \
 	.device_bind = kernel_device_bind, \
 	.restore = kernel_restore, \
 	.user_counter_open = kernel_user_counter_open, \
 	.user_counter_read = probe_read, \
 	.mdev_dma = kernel_mdev_dma, \
-	.caps = VF_BACKEND_MDEV_DMA
+	.caps = VF_BACKEND_MDEV_DMA | VF_BACKEND_OS_PROCESSES
 
 const struct vf_backend_ops vf_kernel_type1_ops = {
 	.name = "kernel-type1",

@@ -16,33 +16,11 @@
 #define VF_MAX_BUFS	16
 #define VF_MAX_EXPANDED	4096	/* steps one range line may expand into */
 
+/* The step kinds: one per line of harness/steps/kinds.h, in its order. */
 enum vf_op {
-	VF_OP_GET_API_VERSION,
-	VF_OP_CHECK_EXTENSION,
-	VF_OP_SET_IOMMU,
-	VF_OP_IOMMU_GET_INFO,
-	VF_OP_IOMMU_MAP_DMA,
-	VF_OP_IOMMU_UNMAP_DMA,
-	VF_OP_IOMMU_DIRTY_PAGES,
-	VF_OP_GROUP_GET_STATUS,
-	VF_OP_GROUP_SET_CONTAINER,
-	VF_OP_GROUP_UNSET_CONTAINER,
-	VF_OP_GROUP_GET_DEVICE_FD,
-	VF_OP_IOMMU_VFIO_IOAS,
-	VF_OP_MAPPED,
-	VF_OP_CLOSE,		/* close a container, group or device fd */
-	VF_OP_OPEN_CONTAINER,	/* open another container as cN */
-	VF_OP_OPEN_GROUP,	/* open a group node again (after CLOSE, or a second time) */
-	VF_OP_FORK,		/* fork process pN: later "@pN" steps run in it */
-	VF_OP_EXIT,		/* end process pN (its fds close, its mm goes away) */
-	VF_OP_SET_CREDS,	/* change credentials or RLIMIT_MEMLOCK mid-case */
-	VF_OP_UNBIND,		/* unbind a device of a group from its driver */
-	VF_OP_BIND,		/* bind it again (the runner also rebinds after the case) */
-	VF_OP_IOMMU_IOAS_ALLOC,	/* native iommufd ioctls on the same fd, to mix with compat */
-	VF_OP_IOMMU_IOAS_MAP,
-	VF_OP_IOMMU_IOAS_UNMAP,
-	VF_OP_IOMMU_DESTROY,
-	VF_OP_MDEV_DMA,		/* make the emulated device pin, unpin, read or write */
+#define VF_STEP_KIND(name, desc) VF_OP_##name,
+#include "steps/kinds.h"
+#undef VF_STEP_KIND
 	VF_OP_COUNT
 };
 

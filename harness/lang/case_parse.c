@@ -13,11 +13,11 @@
 #include "lang/case.h"
 #include "lang/names.h"
 #include "lang/value.h"
+#include "steps/step_kind.h"
 
 #define MAX_WORDS	32
 #define MAX_LINE	4096
 #define MAX_RAW		4096
-#define MAX_MAPPED_SIZE	(64ull << 20)
 
 struct parser {
 	const char *path;
@@ -361,6 +361,19 @@ static bool group_opened(const struct vf_case *c, unsigned g)
 	return false;
 }
 
+/* "A, B, C or D": the names of a value table, for an error message. */
+static const char *names_list(const struct vf_name *tab)
+{
+	static char buf[160];
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (const struct vf_name *t = tab; t->name; t++)
+		n += snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, "%s%s",
+			      t == tab ? "" : t[1].name ? ", " : " or ", t->name);
+	return buf;
+}
+
 /* One field value that is not a range. */
 static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const char *v)
 {
@@ -377,7 +390,7 @@ static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const 
 		break;
 	case VF_F_ARGSZ:
 		if (!strcmp(v, "auto")) {
-			if (s->op != VF_OP_IOMMU_GET_INFO)
+			if (!(vf_step_kind(s->op)->flags & VF_KIND_ARGSZ_AUTO))
 				return fail(p, "argsz=auto is only for IOMMU_GET_INFO");
 			s->argsz_auto = true;
 			s->present |= 1u << f;
@@ -389,11 +402,10 @@ static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const 
 		e = vf_parse_flags(v, vf_op_flag_names(s->op), &x);
 		break;
 	case VF_F_OP:
-		if (vf_name_lookup(s->op == VF_OP_MDEV_DMA ? vf_mdev_op_names : vf_ioas_op_names, v,
-				   &x))
+		if (vf_name_lookup(vf_op_op_names(s->op), v, &x))
 			break;
-		if (s->op == VF_OP_MDEV_DMA)
-			return fail(p, "op: PIN, UNPIN, READ or WRITE, not '%s'", v);
+		if (vf_step_kind(s->op)->flags & VF_KIND_OP_NAMES_ONLY)
+			return fail(p, "op: %s, not '%s'", names_list(vf_op_op_names(s->op)), v);
 		e = vf_parse_number(v, &x);
 		break;
 	case VF_F_GROUP: {
@@ -496,59 +508,23 @@ struct step_line {
 	uint64_t lo, hi;
 };
 
-/*
- * The steps that manage fds, processes and credentials: what each needs, and
- * the bookkeeping that lets later lines name cN and pN only once they exist.
- */
-static bool check_new_ops(struct parser *p, int op, const char *kw, struct step_line *l)
+/* What the line's kind requires beyond its fields, and the bookkeeping of cN and pN. */
+static bool check_kind(struct parser *p, const struct vf_step_kind *k, const char *kw,
+		       struct step_line *l)
 {
-	struct vf_step *s = &l->proto;
-	unsigned n;
+	struct vf_step_check chk = {
+		.proc = p->proc,
+		.range_field = l->range_field,
+		.lo = l->lo,
+		.hi = l->hi,
+		.containers_open = &p->containers_open,
+		.procs_alive = &p->procs_alive,
+	};
 
-	if (l->range_field >= 0 && ((op >= VF_OP_CLOSE && op <= VF_OP_BIND) ||
-				    op == VF_OP_MDEV_DMA))
+	if (l->range_field >= 0 && (k->flags & VF_KIND_NO_RANGE))
 		return fail(p, "%s takes no range", kw);
-	switch (op) {
-	case VF_OP_CLOSE:
-		n = vf_has(s, VF_F_CONTAINER) + vf_has(s, VF_F_GROUP) + vf_has(s, VF_F_DEVICE);
-		if (n != 1)
-			return fail(p, "CLOSE takes exactly one of container=, group=, device=");
-		return true;
-	case VF_OP_OPEN_CONTAINER:
-		if (!vf_has(s, VF_F_CONTAINER) || s->val[VF_F_CONTAINER] == 0)
-			return fail(p, "OPEN_CONTAINER needs container=c1..c%d",
-				    VF_MAX_CONTAINERS - 1);
-		p->containers_open |= 1u << s->val[VF_F_CONTAINER];
-		return true;
-	case VF_OP_OPEN_GROUP:
-		if (!vf_has(s, VF_F_GROUP))
-			return fail(p, "OPEN_GROUP needs group=");
-		return true;
-	case VF_OP_FORK:
-	case VF_OP_EXIT:
-		if (p->proc)
-			return fail(p, "%s runs in the case's own process (no @p prefix)", kw);
-		if (!vf_has(s, VF_F_PROC))
-			return fail(p, "%s needs proc=pN", kw);
-		n = 1u << s->val[VF_F_PROC];
-		if (op == VF_OP_FORK && (p->procs_alive & n))
-			return fail(p, "process p%llu is already running",
-				    (unsigned long long)s->val[VF_F_PROC]);
-		if (op == VF_OP_EXIT && !(p->procs_alive & n))
-			return fail(p, "process p%llu is not running (FORK proc=p%llu first)",
-				    (unsigned long long)s->val[VF_F_PROC],
-				    (unsigned long long)s->val[VF_F_PROC]);
-		p->procs_alive ^= n;
-		return true;
-	case VF_OP_MDEV_DMA:
-		if (!vf_has(s, VF_F_OP) || !vf_has(s, VF_F_IOVA) || !vf_has(s, VF_F_SIZE))
-			return fail(p, "MDEV_DMA needs op=, iova= and size=");
-		return true;
-	case VF_OP_SET_CREDS:
-		if (!vf_has(s, VF_F_CRED) && !vf_has(s, VF_F_MEMLOCK))
-			return fail(p, "SET_CREDS needs cred= and/or memlock=");
-		return true;
-	}
+	if (k->check && !k->check(&chk, &l->proto))
+		return fail(p, "%s", chk.msg);
 	return true;
 }
 
@@ -556,7 +532,8 @@ static bool parse_step_line(struct parser *p, int op, char **w, int n, struct st
 {
 	struct vf_case *c = p->c;
 	struct vf_step *proto = &l->proto;
-	uint32_t allowed = vf_op_fields(op);
+	const struct vf_step_kind *kind = vf_step_kind(op);
+	uint32_t allowed = kind->fields;
 
 	memset(l, 0, sizeof(*l));
 	l->range_field = -1;
@@ -602,26 +579,12 @@ static bool parse_step_line(struct parser *p, int op, char **w, int n, struct st
 		if (!parse_field_value(p, proto, f, eq + 1))
 			return false;
 	}
-	if (op == VF_OP_MAPPED) {
-		/* a range on size: its ends are the smallest and largest sizes */
-		bool sized = l->range_field == VF_F_SIZE;
-		uint64_t min = sized ? l->lo : proto->val[VF_F_SIZE];
-		uint64_t max = sized ? l->hi : proto->val[VF_F_SIZE];
-
-		if (!vf_has(proto, VF_F_IOVA) || !vf_has(proto, VF_F_SIZE))
-			return fail(p, "MAPPED needs iova= and size=");
-		if (min == 0 || max > MAX_MAPPED_SIZE)
-			return fail(p, "MAPPED size must be between 1 and 64M");
-	}
-	if (!check_new_ops(p, op, w[0], l))
+	if (!check_kind(p, kind, w[0], l))
 		return false;
 	if (vf_has(proto, VF_F_REPEAT) && (proto->val[VF_F_REPEAT] == 0 || proto->raw ||
 					   proto->val[VF_F_REPEAT] > 1000000))
 		return fail(p, "count= takes 1..1000000 and no raw=");
-	if ((op == VF_OP_GROUP_GET_STATUS || op == VF_OP_GROUP_SET_CONTAINER ||
-	     op == VF_OP_GROUP_UNSET_CONTAINER || op == VF_OP_GROUP_GET_DEVICE_FD ||
-	     op == VF_OP_UNBIND || op == VF_OP_BIND) &&
-	    !vf_has(proto, VF_F_GROUP)) {
+	if ((kind->flags & VF_KIND_GROUP_DEFAULT) && !vf_has(proto, VF_F_GROUP)) {
 		if (!c->n_groups)
 			return fail(p, "%s needs a group, and 'groups' opens none", w[0]);
 		proto->present |= 1u << VF_F_GROUP;

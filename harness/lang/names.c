@@ -6,57 +6,6 @@
 #include <linux/iommufd.h>
 #include "lang/names.h"
 
-#define BIT(f) (1u << (f))
-
-static const struct {
-	const char *name;
-	uint32_t fields;
-} ops[VF_OP_COUNT] = {
-	[VF_OP_GET_API_VERSION] = { "GET_API_VERSION", BIT(VF_F_CONTAINER) },
-	[VF_OP_CHECK_EXTENSION] = { "CHECK_EXTENSION", BIT(VF_F_EXT) | BIT(VF_F_CONTAINER) },
-	[VF_OP_SET_IOMMU] = { "SET_IOMMU", BIT(VF_F_TYPE) | BIT(VF_F_CONTAINER) },
-	[VF_OP_IOMMU_GET_INFO] = { "IOMMU_GET_INFO",
-		BIT(VF_F_ARGSZ) | BIT(VF_F_RAW) | BIT(VF_F_CONTAINER) },
-	[VF_OP_IOMMU_MAP_DMA] = { "IOMMU_MAP_DMA",
-		BIT(VF_F_ARGSZ) | BIT(VF_F_IOVA) | BIT(VF_F_SIZE) | BIT(VF_F_VADDR) |
-		BIT(VF_F_FLAGS) | BIT(VF_F_RAW) | BIT(VF_F_CONTAINER) | BIT(VF_F_REPEAT) },
-	[VF_OP_IOMMU_UNMAP_DMA] = { "IOMMU_UNMAP_DMA",
-		BIT(VF_F_ARGSZ) | BIT(VF_F_IOVA) | BIT(VF_F_SIZE) | BIT(VF_F_FLAGS) |
-		BIT(VF_F_PGSIZE) | BIT(VF_F_BITMAP_SIZE) | BIT(VF_F_RAW) | BIT(VF_F_CONTAINER) |
-		BIT(VF_F_REPEAT) },
-	[VF_OP_IOMMU_DIRTY_PAGES] = { "IOMMU_DIRTY_PAGES",
-		BIT(VF_F_ARGSZ) | BIT(VF_F_IOVA) | BIT(VF_F_SIZE) | BIT(VF_F_FLAGS) |
-		BIT(VF_F_PGSIZE) | BIT(VF_F_BITMAP_SIZE) | BIT(VF_F_RAW) | BIT(VF_F_CONTAINER) },
-	[VF_OP_GROUP_GET_STATUS] = { "GROUP_GET_STATUS",
-		BIT(VF_F_GROUP) | BIT(VF_F_ARGSZ) | BIT(VF_F_RAW) },
-	[VF_OP_GROUP_SET_CONTAINER] = { "GROUP_SET_CONTAINER",
-		BIT(VF_F_GROUP) | BIT(VF_F_FD) | BIT(VF_F_CONTAINER) },
-	[VF_OP_GROUP_UNSET_CONTAINER] = { "GROUP_UNSET_CONTAINER", BIT(VF_F_GROUP) },
-	[VF_OP_GROUP_GET_DEVICE_FD] = { "GROUP_GET_DEVICE_FD", BIT(VF_F_GROUP) | BIT(VF_F_DEVICE) },
-	[VF_OP_IOMMU_VFIO_IOAS] = { "IOMMU_VFIO_IOAS",
-		BIT(VF_F_OP) | BIT(VF_F_IOAS_ID) | BIT(VF_F_SIZE) | BIT(VF_F_RAW) |
-		BIT(VF_F_CONTAINER) },
-	[VF_OP_MAPPED] = { "MAPPED", BIT(VF_F_IOVA) | BIT(VF_F_SIZE) | BIT(VF_F_CONTAINER) },
-	[VF_OP_CLOSE] = { "CLOSE", BIT(VF_F_CONTAINER) | BIT(VF_F_GROUP) | BIT(VF_F_DEVICE) },
-	[VF_OP_OPEN_CONTAINER] = { "OPEN_CONTAINER", BIT(VF_F_CONTAINER) },
-	[VF_OP_OPEN_GROUP] = { "OPEN_GROUP", BIT(VF_F_GROUP) },
-	[VF_OP_FORK] = { "FORK", BIT(VF_F_PROC) },
-	[VF_OP_EXIT] = { "EXIT", BIT(VF_F_PROC) },
-	[VF_OP_SET_CREDS] = { "SET_CREDS", BIT(VF_F_CRED) | BIT(VF_F_MEMLOCK) },
-	[VF_OP_UNBIND] = { "UNBIND", BIT(VF_F_GROUP) | BIT(VF_F_DEVICE) },
-	[VF_OP_BIND] = { "BIND", BIT(VF_F_GROUP) | BIT(VF_F_DEVICE) },
-	[VF_OP_IOMMU_IOAS_ALLOC] = { "IOMMU_IOAS_ALLOC",
-		BIT(VF_F_FLAGS) | BIT(VF_F_RAW) | BIT(VF_F_CONTAINER) },
-	[VF_OP_IOMMU_IOAS_MAP] = { "IOMMU_IOAS_MAP",
-		BIT(VF_F_IOAS_ID) | BIT(VF_F_IOVA) | BIT(VF_F_SIZE) | BIT(VF_F_VADDR) |
-		BIT(VF_F_FLAGS) | BIT(VF_F_RAW) | BIT(VF_F_CONTAINER) },
-	[VF_OP_IOMMU_IOAS_UNMAP] = { "IOMMU_IOAS_UNMAP",
-		BIT(VF_F_IOAS_ID) | BIT(VF_F_IOVA) | BIT(VF_F_SIZE) | BIT(VF_F_RAW) |
-		BIT(VF_F_CONTAINER) },
-	[VF_OP_IOMMU_DESTROY] = { "IOMMU_DESTROY", BIT(VF_F_IOAS_ID) | BIT(VF_F_CONTAINER) },
-	[VF_OP_MDEV_DMA] = { "MDEV_DMA", BIT(VF_F_OP) | BIT(VF_F_IOVA) | BIT(VF_F_SIZE) },
-};
-
 static const char *const fields[VF_F_COUNT] = {
 	[VF_F_EXT] = "ext",
 	[VF_F_TYPE] = "type",
@@ -156,24 +105,6 @@ const struct vf_name vf_info_flag_names[] = {
 	{ NULL, 0 }
 };
 
-const char *vf_op_name(enum vf_op op)
-{
-	return op < VF_OP_COUNT ? ops[op].name : "?";
-}
-
-int vf_op_lookup(const char *name)
-{
-	for (int i = 0; i < VF_OP_COUNT; i++)
-		if (!strcmp(ops[i].name, name))
-			return i;
-	return -1;
-}
-
-uint32_t vf_op_fields(enum vf_op op)
-{
-	return ops[op].fields;
-}
-
 const char *vf_field_name(enum vf_field f)
 {
 	return f < VF_F_COUNT ? fields[f] : "?";
@@ -234,19 +165,4 @@ int vf_errno_lookup(const char *name)
 			return e;
 	}
 	return -1;
-}
-
-/* The flag names of the op's flags field (the parser reads them, the recorder writes them). */
-const struct vf_name *vf_op_flag_names(enum vf_op op)
-{
-	switch (op) {
-	case VF_OP_IOMMU_MAP_DMA:
-		return vf_map_flag_names;
-	case VF_OP_IOMMU_UNMAP_DMA:
-		return vf_unmap_flag_names;
-	case VF_OP_IOMMU_IOAS_MAP:
-		return vf_ioas_map_flag_names;
-	default:
-		return vf_dirty_flag_names;
-	}
 }

@@ -12,12 +12,8 @@ struct vf_name {
 	uint64_t value;
 };
 
-const char *vf_op_name(enum vf_op op);
-int vf_op_lookup(const char *name);		/* -1 when unknown */
 const char *vf_field_name(enum vf_field f);
 int vf_field_lookup(const char *name);
-/* Fields each op accepts (1u << enum vf_field). */
-uint32_t vf_op_fields(enum vf_op op);
 
 const char *vf_topo_name(enum vf_topo t);
 int vf_topo_lookup(const char *name);
@@ -33,8 +29,6 @@ extern const struct vf_name vf_mdev_op_names[];
 extern const struct vf_name vf_group_flag_names[];
 extern const struct vf_name vf_info_flag_names[];
 
-/* Flag names of the op's flags= field. */
-const struct vf_name *vf_op_flag_names(enum vf_op op);
 
 bool vf_name_lookup(const struct vf_name *tab, const char *name, uint64_t *value);
 const char *vf_name_of(const struct vf_name *tab, uint64_t value);

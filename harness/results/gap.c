@@ -16,6 +16,7 @@
 #include <string.h>
 #include "results/diff.h"
 #include "results/gap.h"
+#include "steps/step_kind.h"
 
 static const char *const kind_names[VF_GAP_KIND_COUNT] = {
 	[VF_GAP_ERRNO] = "errno",
@@ -159,14 +160,11 @@ static void acct_diffs(json_t *acc, const json_t *a, const json_t *b, const json
 
 static bool shows_state(const char *op, bool diverged)
 {
-	if (!op)
-		return false;
-	if (!strcmp(op, "MAPPED"))
-		return true;
+	const struct vf_step_kind *k = vf_step_kind_named(op);
+
 	/* what an unmap removes, a status, a bitmap, what a device's DMA pins or reads */
-	return diverged && (!strcmp(op, "IOMMU_UNMAP_DMA") || !strcmp(op, "GROUP_GET_STATUS") ||
-			    !strcmp(op, "IOMMU_DIRTY_PAGES") || !strcmp(op, "IOMMU_IOAS_UNMAP") ||
-			    !strcmp(op, "MDEV_DMA"));
+	return k && ((k->flags & VF_KIND_ALWAYS_SHOWS) ||
+		     (diverged && (k->flags & VF_KIND_SHOWS_STATE)));
 }
 
 static bool same_result(const json_t *a, const json_t *b)
@@ -379,18 +377,9 @@ static unsigned next_ordinal(struct op_count *oc, unsigned *n_oc, const char *op
  */
 static bool changes_state(const char *op)
 {
-	static const char *const ops[] = { "SET_IOMMU", "IOMMU_MAP_DMA", "IOMMU_UNMAP_DMA",
-					   "GROUP_SET_CONTAINER", "GROUP_UNSET_CONTAINER",
-					   "GROUP_GET_DEVICE_FD", "IOMMU_DIRTY_PAGES",
-					   "IOMMU_VFIO_IOAS", "CLOSE", "OPEN_CONTAINER",
-					   "OPEN_GROUP", "FORK", "EXIT", "SET_CREDS", "UNBIND",
-					   "BIND", "MDEV_DMA", "IOMMU_IOAS_ALLOC", "IOMMU_IOAS_MAP",
-					   "IOMMU_IOAS_UNMAP", "IOMMU_DESTROY", NULL };
+	const struct vf_step_kind *k = vf_step_kind_named(op);
 
-	for (int i = 0; ops[i]; i++)
-		if (!strcmp(ops[i], op))
-			return true;
-	return false;
+	return k && (k->flags & VF_KIND_CHANGES_STATE);
 }
 
 /* Extend the case's last gap of this kind when the step continues its range line. */

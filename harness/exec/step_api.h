@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What a step kind's exec (harness/steps/) builds on: one call through the
+ * backend, the canaried argument buffer, the case's handles, and how values
+ * are written into an observation. Nothing here knows a step kind.
+ */
+#ifndef VF_STEP_API_H
+#define VF_STEP_API_H
+
+#include <jansson.h>
+#include "exec/exec.h"
+#include "lang/names.h"
+#include "steps/step_kind.h"
+
+#define VF_SMALL_BUF	4096
+#define VF_MAX_ARG_BUF	(1u << 20)
+
+/* One ioctl through the backend; fail-nth armed if this step is the one under fault. */
+struct vf_call vf_do_ioctl(struct vf_exec *ex, int handle, unsigned long req, void *arg);
+/* The container a step addresses: c0 unless it says container=cN. */
+int vf_chandle(struct vf_exec *ex, const struct vf_step *s);
+/* The step's vaddr= as an address of this process (marks out.vaddr_unavailable). */
+uint64_t vf_vaddr_of(struct vf_exec *ex, const struct vf_step *s, json_t *out);
+
+/*
+ * An argument buffer: the struct is built in front, everything after the
+ * bytes the caller owns is canary, so a write past them shows.
+ */
+struct vf_argbuf {
+	uint8_t *p;
+	size_t len;
+};
+
+bool vf_argbuf_init(struct vf_argbuf *a, size_t want);
+/* "intact", or where the first changed canary byte at or after from is. */
+json_t *vf_canary_state(const struct vf_argbuf *a, size_t from);
+/* The step's raw= bytes in place of the struct. */
+void vf_put_raw(struct vf_argbuf *a, const struct vf_step *s);
+
+/* Observation values: "0x1f", "READ|WRITE|0x8", "00ff..". */
+json_t *vf_hex(uint64_t v);
+json_t *vf_flags_str(const struct vf_name *tab, uint64_t v);
+json_t *vf_hex_bytes(const uint8_t *b, size_t n);
+
+/* Map and unmap of one step, for count= (repeat.c) and MAPPED. */
+struct vf_call vf_exec_map(struct vf_exec *ex, const struct vf_step *s, json_t *out);
+struct vf_call vf_exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_t *out);
+struct vf_call vf_exec_repeat(struct vf_exec *ex, const struct vf_step *s, json_t *out);
+
+/* The case's processes (exec/procs.c): FORK, EXIT, and a step of pN run from p0. */
+struct vf_call vf_proc_start(struct vf_exec *ex, unsigned n);
+struct vf_call vf_proc_end(struct vf_exec *ex, unsigned n, json_t *out);
+/* steps[index] of process s->proc when it is not this one; NULL: run it here. */
+json_t *vf_proc_step(struct vf_exec *ex, const struct vf_step *s, unsigned index,
+		     struct vf_call *gone);
+/* End every pN still running (the end of the case). */
+void vf_proc_end_all(struct vf_exec *ex);
+
+#endif

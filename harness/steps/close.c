@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* CLOSE: a container, group or device fd of the case. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/vfio.h>
+#include "exec/step_api.h"
+#include "steps/step_kind.h"
+
+/* CLOSE forgets the handle either way, so closing it again says EBADF. */
+static struct vf_call exec_close(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	struct vf_ctx *ctx = ex->ctx;
+	int *slot;
+
+	(void)out;
+	if (vf_has(s, VF_F_CONTAINER))
+		slot = vf_container_slot(ctx, (unsigned)s->val[VF_F_CONTAINER]);
+	else if (vf_has(s, VF_F_GROUP))
+		slot = &ctx->group[s->val[VF_F_GROUP]];
+	else if (s->val[VF_F_DEVICE] < ex->n_device_fds)
+		slot = &ex->device_fds[s->val[VF_F_DEVICE]];
+	else
+		return (struct vf_call){ -1, EBADF };
+	if (*slot < 0)
+		return (struct vf_call){ -1, EBADF };
+	ctx->ops->close_handle(ctx, *slot);
+	*slot = -1;
+	return (struct vf_call){ 0, 0 };
+}
+
+static bool check_close(struct vf_step_check *chk, const struct vf_step *s)
+{
+	if (vf_has(s, VF_F_CONTAINER) + vf_has(s, VF_F_GROUP) + vf_has(s, VF_F_DEVICE) != 1)
+		return vf_check_fail(chk, "CLOSE takes exactly one of container=, group=, device=");
+	return true;
+}
+
+const struct vf_step_kind vf_step_close = {
+	.name = "CLOSE",
+	.about = "close a container, group or device fd of the case",
+	.fields = VF_BIT(VF_F_CONTAINER) | VF_BIT(VF_F_GROUP) | VF_BIT(VF_F_DEVICE),
+	.flags = VF_KIND_NO_RANGE | VF_KIND_CHANGES_STATE,
+	.personalities = VF_PERS_BOTH,
+	.check = check_close,
+	.exec = exec_close,
+};

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The container's argument-less ioctls: GET_API_VERSION, CHECK_EXTENSION, SET_IOMMU. */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <linux/vfio.h>
+#include "exec/step_api.h"
+#include "steps/step_kind.h"
+
+static struct vf_call exec_api_version(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	(void)out;
+	return vf_do_ioctl(ex, vf_chandle(ex, s), VFIO_GET_API_VERSION, NULL);
+}
+
+static struct vf_call exec_check_extension(struct vf_exec *ex, const struct vf_step *s,
+					   json_t *out)
+{
+	(void)out;
+	return vf_do_ioctl(ex, vf_chandle(ex, s), VFIO_CHECK_EXTENSION,
+			   (void *)(uintptr_t)s->val[VF_F_EXT]);
+}
+
+static struct vf_call exec_set_iommu(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	(void)out;
+	return vf_do_ioctl(ex, vf_chandle(ex, s), VFIO_SET_IOMMU,
+			   (void *)(uintptr_t)s->val[VF_F_TYPE]);
+}
+
+const struct vf_step_kind vf_step_get_api_version = {
+	.name = "GET_API_VERSION",
+	.about = "VFIO_GET_API_VERSION on the container",
+	.fields = VF_BIT(VF_F_CONTAINER),
+	.personalities = VF_PERS_BOTH,
+	.exec = exec_api_version,
+};
+
+const struct vf_step_kind vf_step_check_extension = {
+	.name = "CHECK_EXTENSION",
+	.about = "VFIO_CHECK_EXTENSION ext= on the container",
+	.fields = VF_BIT(VF_F_EXT) | VF_BIT(VF_F_CONTAINER),
+	.personalities = VF_PERS_BOTH,
+	.exec = exec_check_extension,
+};
+
+const struct vf_step_kind vf_step_set_iommu = {
+	.name = "SET_IOMMU",
+	.about = "choose the container's IOMMU driver, type=",
+	.fields = VF_BIT(VF_F_TYPE) | VF_BIT(VF_F_CONTAINER),
+	.flags = VF_KIND_CHANGES_STATE,
+	.personalities = VF_PERS_BOTH,
+	.exec = exec_set_iommu,
+};

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* GROUP_GET_STATUS: a group's viability and container. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/vfio.h>
+#include "exec/step_api.h"
+#include "steps/step_kind.h"
+
+static struct vf_call exec_group_status(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	struct vfio_group_status st = {
+		.argsz = vf_has(s, VF_F_ARGSZ) ? (uint32_t)s->val[VF_F_ARGSZ] : sizeof(st),
+	};
+	struct vf_argbuf a;
+	struct vf_call c;
+	size_t owned = s->raw ? s->raw_len : sizeof(st);
+
+	if (!vf_argbuf_init(&a, sizeof(st)))
+		return (struct vf_call){ -1, ENOMEM };
+	if (s->raw)
+		vf_put_raw(&a, s);
+	else
+		memcpy(a.p, &st, sizeof(st));
+	c = vf_do_ioctl(ex, ex->ctx->group[s->val[VF_F_GROUP]], VFIO_GROUP_GET_STATUS, a.p);
+	memcpy(&st, a.p, sizeof(st));
+	json_object_set_new(out, "flags", vf_flags_str(vf_group_flag_names, st.flags));
+	json_object_set_new(out, "canary", vf_canary_state(&a, owned));
+	free(a.p);
+	return c;
+}
+
+const struct vf_step_kind vf_step_group_get_status = {
+	.name = "GROUP_GET_STATUS",
+	.about = "a group's flags: viable, container set",
+	.fields = VF_BIT(VF_F_GROUP) | VF_BIT(VF_F_ARGSZ) | VF_BIT(VF_F_RAW),
+	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_SHOWS_STATE,
+	.personalities = VF_PERS_BOTH,
+	.exec = exec_group_status,
+};

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The native iommufd IOAS ioctls on the container fd: ALLOC, MAP, UNMAP, DESTROY. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/vfio.h>
+#include <linux/iommufd.h>
+#include "exec/step_api.h"
+#include "steps/step_kind.h"
+
+/*
+ * The native iommufd ioctls, on the container fd: on /dev/iommu they reach
+ * the same objects the compat layer uses (IOMMU_VFIO_IOAS tells which IOAS),
+ * on /dev/vfio/vfio they must be refused.
+ */
+static struct vf_call native_ioctl(struct vf_exec *ex, const struct vf_step *s, unsigned long req,
+				void *arg, size_t len)
+{
+	struct vf_argbuf a;
+	struct vf_call c;
+
+	if (!vf_argbuf_init(&a, len))
+		return (struct vf_call){ -1, ENOMEM };
+	if (s->raw)
+		vf_put_raw(&a, s);
+	else
+		memcpy(a.p, arg, len);
+	c = vf_do_ioctl(ex, vf_chandle(ex, s), req, a.p);
+	memcpy(arg, a.p, len);
+	free(a.p);
+	return c;
+}
+
+static struct vf_call exec_native_ioas(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	uint32_t id = (uint32_t)s->val[VF_F_IOAS_ID];
+	struct vf_call c = { -1, EINVAL };
+
+	switch (s->op) {
+	case VF_OP_IOMMU_IOAS_ALLOC: {
+		struct iommu_ioas_alloc a = {
+			.size = sizeof(a), .flags = (uint32_t)s->val[VF_F_FLAGS],
+		};
+
+		c = native_ioctl(ex, s, IOMMU_IOAS_ALLOC, &a, sizeof(a));
+		if (c.ret == 0)
+			json_object_set_new(out, "ioas_id", json_integer(a.out_ioas_id));
+		break;
+	}
+	case VF_OP_IOMMU_IOAS_MAP: {
+		struct iommu_ioas_map m = {
+			.size = sizeof(m),
+			.flags = vf_has(s, VF_F_FLAGS) ? (uint32_t)s->val[VF_F_FLAGS] :
+				 IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE |
+				 IOMMU_IOAS_MAP_READABLE,
+			.ioas_id = id,
+			.length = s->val[VF_F_SIZE],
+			.iova = s->val[VF_F_IOVA],
+		};
+
+		m.user_va = vf_vaddr_of(ex, s, out);
+		c = native_ioctl(ex, s, IOMMU_IOAS_MAP, &m, sizeof(m));
+		/* without FIXED_IOVA the kernel picks the iova: that is the observation */
+		if (c.ret == 0)
+			json_object_set_new(out, "iova", vf_hex(m.iova));
+		break;
+	}
+	case VF_OP_IOMMU_IOAS_UNMAP: {
+		struct iommu_ioas_unmap u = {
+			.size = sizeof(u), .ioas_id = id,
+			.iova = s->val[VF_F_IOVA], .length = s->val[VF_F_SIZE],
+		};
+
+		c = native_ioctl(ex, s, IOMMU_IOAS_UNMAP, &u, sizeof(u));
+		json_object_set_new(out, "size", vf_hex(u.length));
+		break;
+	}
+	case VF_OP_IOMMU_DESTROY: {
+		struct iommu_destroy d = { .size = sizeof(d), .id = id };
+
+		c = native_ioctl(ex, s, IOMMU_DESTROY, &d, sizeof(d));
+		break;
+	}
+	default:
+		break;
+	}
+	return c;
+}
+
+#define NATIVE_FIELDS	(VF_BIT(VF_F_RAW) | VF_BIT(VF_F_CONTAINER))
+
+const struct vf_step_kind vf_step_ioas_alloc = {
+	.name = "IOMMU_IOAS_ALLOC",
+	.about = "a new IOAS on the container's iommufd (its id is out.ioas_id)",
+	.fields = VF_BIT(VF_F_FLAGS) | NATIVE_FIELDS,
+	.flags = VF_KIND_CHANGES_STATE,
+	.personalities = VF_PERS_COMPAT,
+	.exec = exec_native_ioas,
+};
+
+const struct vf_step_kind vf_step_ioas_map = {
+	.name = "IOMMU_IOAS_MAP",
+	.about = "map into an IOAS natively (without FIXED_IOVA the kernel picks the iova)",
+	.fields = VF_BIT(VF_F_IOAS_ID) | VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE) |
+		  VF_BIT(VF_F_VADDR) | VF_BIT(VF_F_FLAGS) | NATIVE_FIELDS,
+	.flags = VF_KIND_CHANGES_STATE,
+	.personalities = VF_PERS_COMPAT,
+	.flag_names = vf_ioas_map_flag_names,
+	.exec = exec_native_ioas,
+};
+
+const struct vf_step_kind vf_step_ioas_unmap = {
+	.name = "IOMMU_IOAS_UNMAP",
+	.about = "unmap from an IOAS natively",
+	.fields = VF_BIT(VF_F_IOAS_ID) | VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE) | NATIVE_FIELDS,
+	.flags = VF_KIND_CHANGES_STATE | VF_KIND_SHOWS_STATE,
+	.personalities = VF_PERS_COMPAT,
+	.exec = exec_native_ioas,
+};
+
+const struct vf_step_kind vf_step_destroy = {
+	.name = "IOMMU_DESTROY",
+	.about = "destroy an iommufd object by id",
+	.fields = VF_BIT(VF_F_IOAS_ID) | VF_BIT(VF_F_CONTAINER),
+	.flags = VF_KIND_CHANGES_STATE,
+	.personalities = VF_PERS_COMPAT,
+	.exec = exec_native_ioas,
+};

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* IOMMU_UNMAP_DMA: the type1 unmap, with or without the dirty bitmap. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/vfio.h>
+#include "steps/bitmap.h"
+#include "exec/step_api.h"
+#include "steps/step_kind.h"
+
+struct vf_call vf_exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	struct {
+		struct vfio_iommu_type1_dma_unmap u;
+		struct vfio_bitmap b;
+	} __attribute__((packed)) arg;
+	uint32_t flags = vf_has(s, VF_F_FLAGS) ? (uint32_t)s->val[VF_F_FLAGS] : 0;
+	bool dirty = flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP;
+	size_t owned = dirty ? sizeof(arg) : sizeof(arg.u);
+	struct vf_step_bitmap sb = { 0 };
+	struct vf_argbuf a;
+	struct vf_call c;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.u.argsz = vf_has(s, VF_F_ARGSZ) ? (uint32_t)s->val[VF_F_ARGSZ] : owned;
+	arg.u.flags = flags;
+	arg.u.iova = s->val[VF_F_IOVA];
+	arg.u.size = s->val[VF_F_SIZE];
+	if (dirty) {
+		vf_step_bitmap_init(&sb, s);
+		arg.b = sb.b;
+	}
+	if (!vf_argbuf_init(&a, sizeof(arg))) {
+		vf_bitmap_free(&sb.mem);
+		return (struct vf_call){ -1, ENOMEM };
+	}
+	if (s->raw) {
+		vf_put_raw(&a, s);
+		owned = s->raw_len;
+	} else {
+		memcpy(a.p, &arg, owned);
+	}
+	c = vf_do_ioctl(ex, vf_chandle(ex, s), VFIO_IOMMU_UNMAP_DMA, a.p);
+	memcpy(&arg, a.p, sizeof(arg));
+	json_object_set_new(out, "size", vf_hex(arg.u.size));
+	if (arg.u.flags != flags && !s->raw)
+		json_object_set_new(out, "flags", json_integer(arg.u.flags));
+	json_object_set_new(out, "canary", vf_canary_state(&a, owned));
+	vf_step_bitmap_done(&sb, out, &c);
+	free(a.p);
+	return c;
+}
+
+static struct vf_call exec_unmap_dma(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	return vf_has(s, VF_F_REPEAT) ? vf_exec_repeat(ex, s, out) : vf_exec_unmap(ex, s, out);
+}
+
+const struct vf_step_kind vf_step_unmap_dma = {
+	.name = "IOMMU_UNMAP_DMA",
+	.about = "unmap iova..+size, optionally reading the dirty bitmap",
+	.fields = VF_BIT(VF_F_ARGSZ) | VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE) | VF_BIT(VF_F_FLAGS) |
+		  VF_BIT(VF_F_PGSIZE) | VF_BIT(VF_F_BITMAP_SIZE) | VF_BIT(VF_F_RAW) |
+		  VF_BIT(VF_F_CONTAINER) | VF_BIT(VF_F_REPEAT),
+	.flags = VF_KIND_CHANGES_STATE | VF_KIND_SHOWS_STATE,
+	.personalities = VF_PERS_BOTH,
+	.flag_names = vf_unmap_flag_names,
+	.exec = exec_unmap_dma,
+};

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* IOMMU_VFIO_IOAS: which IOAS the compat container uses. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/vfio.h>
+#include <linux/iommufd.h>
+#include "exec/step_api.h"
+#include "steps/step_kind.h"
+
+static struct vf_call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+{
+	struct iommu_vfio_ioas v = {
+		.size = vf_has(s, VF_F_SIZE) ? (uint32_t)s->val[VF_F_SIZE] : sizeof(v),
+		.ioas_id = (uint32_t)s->val[VF_F_IOAS_ID],
+		.op = (uint16_t)s->val[VF_F_OP],
+	};
+	struct vf_argbuf a;
+	struct vf_call c;
+	size_t owned = s->raw ? s->raw_len : sizeof(v);
+
+	if (!vf_argbuf_init(&a, sizeof(v)))
+		return (struct vf_call){ -1, ENOMEM };
+	if (s->raw)
+		vf_put_raw(&a, s);
+	else
+		memcpy(a.p, &v, sizeof(v));
+	c = vf_do_ioctl(ex, vf_chandle(ex, s), IOMMU_VFIO_IOAS, a.p);
+	memcpy(&v, a.p, sizeof(v));
+	json_object_set_new(out, "ioas_id", json_integer(v.ioas_id));
+	json_object_set_new(out, "canary", vf_canary_state(&a, owned));
+	free(a.p);
+	return c;
+}
+
+const struct vf_step_kind vf_step_vfio_ioas = {
+	.name = "IOMMU_VFIO_IOAS",
+	.about = "get, set or clear the IOAS the compat container uses",
+	.fields = VF_BIT(VF_F_OP) | VF_BIT(VF_F_IOAS_ID) | VF_BIT(VF_F_SIZE) | VF_BIT(VF_F_RAW) |
+		  VF_BIT(VF_F_CONTAINER),
+	.flags = VF_KIND_CHANGES_STATE,
+	.personalities = VF_PERS_COMPAT,
+	.op_names = vf_ioas_op_names,
+	.exec = exec_vfio_ioas,
+};
