@@ -6,6 +6,7 @@
 #include <string.h>
 #include <linux/vfio.h>
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 /* CLOSE forgets the handle either way, so closing it again says EBADF. */
@@ -37,6 +38,25 @@ static bool check_close(struct vf_step_check *chk, const struct vf_step *s)
 	return true;
 }
 
+/*
+ * File lifetimes: a group or device closed, or a group reopened, mid-sequence
+ * (closing and reopening are one lifetime, so CLOSE's generator writes both).
+ */
+static void gen_close(struct fz_gen *g, char *l)
+{
+	switch (fz_below(g->r, 3)) {
+	case 0:
+		fz_add(l, "CLOSE group=%s", fz_pick_group(g));
+		break;
+	case 1:
+		fz_add(l, "OPEN_GROUP group=%s", fz_pick_group(g));
+		break;
+	default:
+		fz_add(l, "CLOSE device=%u", fz_below(g->r, 2));
+		break;
+	}
+}
+
 const struct vf_step_kind vf_step_close = {
 	.name = "CLOSE",
 	.about = "close a container, group or device fd of the case",
@@ -45,4 +65,5 @@ const struct vf_step_kind vf_step_close = {
 	.personalities = VF_PERS_BOTH,
 	.check = check_close,
 	.exec = exec_close,
+	.fuzz = { .rare = 3, .gen = gen_close },
 };

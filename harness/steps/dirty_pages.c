@@ -7,6 +7,7 @@
 #include <linux/vfio.h>
 #include "steps/bitmap.h"
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 static struct vf_call exec_dirty(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -48,6 +49,21 @@ static struct vf_call exec_dirty(struct vf_exec *ex, const struct vf_step *s, js
 	return c;
 }
 
+static void gen_dirty_pages(struct fz_gen *g, char *l)
+{
+	static const char *const flags[] = {
+		"START", "STOP", "GET_BITMAP", "0", "START|STOP", "START|GET_BITMAP", "0x8",
+	};
+	struct fz_rng *r = g->r;
+	const char *f = FZ_PICK(r, flags);
+
+	fz_add(l, "IOMMU_DIRTY_PAGES flags=%s", f);
+	if (strstr(f, "GET_BITMAP"))
+		fz_add(l, " iova=0x%llx size=0x%llx pgsize=%s", (unsigned long long)fz_pick_iova(r),
+		       (unsigned long long)fz_pick_size(r), fz_chance(r, 80) ? "4K" : "0x800");
+	fz_add_argsz(g, l, 8);
+}
+
 const struct vf_step_kind vf_step_dirty_pages = {
 	.name = "IOMMU_DIRTY_PAGES",
 	.about = "start, stop or read type1's dirty page tracking",
@@ -58,4 +74,5 @@ const struct vf_step_kind vf_step_dirty_pages = {
 	.personalities = VF_PERS_TYPE1,
 	.flag_names = vf_dirty_flag_names,
 	.exec = exec_dirty,
+	.fuzz = { .common = 5, .gen = gen_dirty_pages },
 };

@@ -7,6 +7,7 @@
 #include <linux/vfio.h>
 #include <stdio.h>
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 #define MAX_CAPS	16
@@ -141,6 +142,18 @@ static struct vf_call exec_get_info(struct vf_exec *ex, const struct vf_step *s,
 	return c;
 }
 
+static void gen_get_info(struct fz_gen *g, char *l)
+{
+	static const unsigned sizes[] = { 0, 8, 15, 16, 20, 24, 40, 64, 4096 };
+	struct fz_rng *r = g->r;
+
+	fz_add(l, "IOMMU_GET_INFO");
+	if (fz_chance(r, 10))
+		fz_add_raw(g, l, 16);
+	else if (fz_chance(r, 30))
+		fz_add(l, " argsz=%u", FZ_PICK(r, sizes));
+}
+
 const struct vf_step_kind vf_step_get_info = {
 	.name = "IOMMU_GET_INFO",
 	.about = "the container's IOMMU info and capability chain (argsz=auto: QEMU's loop)",
@@ -148,4 +161,5 @@ const struct vf_step_kind vf_step_get_info = {
 	.flags = VF_KIND_ARGSZ_AUTO,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_get_info,
+	.fuzz = { .common = 6, .gen = gen_get_info },
 };

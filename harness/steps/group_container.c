@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* GROUP_SET_CONTAINER and GROUP_UNSET_CONTAINER: a group joins or leaves a container. */
 #define _GNU_SOURCE
+#include <string.h>
 #include <stdint.h>
 #include <linux/vfio.h>
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 static struct vf_call exec_set_container(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -22,6 +24,13 @@ static struct vf_call exec_unset_container(struct vf_exec *ex, const struct vf_s
 			   NULL);
 }
 
+static void gen_set_container(struct fz_gen *g, char *l)
+{
+	fz_add(l, "GROUP_SET_CONTAINER group=%s", fz_pick_group(g));
+	if (fz_chance(g->r, 5))
+		fz_add(l, " fd=%s", fz_chance(g->r, 50) ? "-1" : "0");
+}
+
 const struct vf_step_kind vf_step_group_set_container = {
 	.name = "GROUP_SET_CONTAINER",
 	.about = "put the group into a container (fd= passes any number instead)",
@@ -29,7 +38,13 @@ const struct vf_step_kind vf_step_group_set_container = {
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_CHANGES_STATE,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_set_container,
+	.fuzz = { .common = 6, .gen = gen_set_container },
 };
+
+static void gen_unset_container(struct fz_gen *g, char *l)
+{
+	fz_add(l, "GROUP_UNSET_CONTAINER group=%s", fz_pick_group(g));
+}
 
 const struct vf_step_kind vf_step_group_unset_container = {
 	.name = "GROUP_UNSET_CONTAINER",
@@ -38,4 +53,5 @@ const struct vf_step_kind vf_step_group_unset_container = {
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_CHANGES_STATE,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_unset_container,
+	.fuzz = { .common = 6, .gen = gen_unset_container },
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <linux/vfio.h>
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 static struct vf_call exec_device_fd(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -31,6 +32,13 @@ static struct vf_call exec_device_fd(struct vf_exec *ex, const struct vf_step *s
 	return c;
 }
 
+static void gen_device_fd(struct fz_gen *g, char *l)
+{
+	fz_add(l, "GROUP_GET_DEVICE_FD group=%s", fz_pick_group(g));
+	if (fz_chance(g->r, 20))
+		fz_add(l, " device=%u", fz_below(g->r, 3));
+}
+
 const struct vf_step_kind vf_step_group_get_device_fd = {
 	.name = "GROUP_GET_DEVICE_FD",
 	.about = "open device N of the group (its name comes from the topology)",
@@ -38,4 +46,5 @@ const struct vf_step_kind vf_step_group_get_device_fd = {
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_CHANGES_STATE,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_device_fd,
+	.fuzz = { .common = 3, .gen = gen_device_fd },
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <linux/vfio.h>
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 static struct vf_call exec_group_status(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -31,6 +32,12 @@ static struct vf_call exec_group_status(struct vf_exec *ex, const struct vf_step
 	return c;
 }
 
+static void gen_group_status(struct fz_gen *g, char *l)
+{
+	fz_add(l, "GROUP_GET_STATUS group=%s", fz_pick_group(g));
+	fz_add_argsz(g, l, 8);
+}
+
 const struct vf_step_kind vf_step_group_get_status = {
 	.name = "GROUP_GET_STATUS",
 	.about = "a group's flags: viable, container set",
@@ -38,4 +45,5 @@ const struct vf_step_kind vf_step_group_get_status = {
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_SHOWS_STATE,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_group_status,
+	.fuzz = { .common = 3, .gen = gen_group_status },
 };

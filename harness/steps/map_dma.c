@@ -6,6 +6,7 @@
 #include <string.h>
 #include <linux/vfio.h>
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 struct vf_call vf_exec_map(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -38,6 +39,26 @@ static struct vf_call exec_map_dma(struct vf_exec *ex, const struct vf_step *s, 
 	return vf_has(s, VF_F_REPEAT) ? vf_exec_repeat(ex, s, out) : vf_exec_map(ex, s, out);
 }
 
+static void gen_map_dma(struct fz_gen *g, char *l)
+{
+	static const char *const flags[] = {
+		"READ|WRITE", "READ|WRITE", "READ|WRITE", "READ|WRITE", "READ", "WRITE", "0",
+		"VADDR", "READ|WRITE|VADDR", "READ|0x8", "READ|WRITE|0x80000000",
+	};
+	struct fz_rng *r = g->r;
+
+	fz_add(l, "IOMMU_MAP_DMA");
+	if (fz_chance(r, 3)) {
+		fz_add_raw(g, l, 32);
+		return;
+	}
+	fz_add(l, " iova=0x%llx size=0x%llx", (unsigned long long)fz_pick_iova(r),
+	       (unsigned long long)fz_pick_size(r));
+	fz_add_vaddr(g, l);
+	fz_add(l, " flags=%s", fz_chance(r, 75) ? "READ|WRITE" : FZ_PICK(r, flags));
+	fz_add_argsz(g, l, 32);
+}
+
 const struct vf_step_kind vf_step_map_dma = {
 	.name = "IOMMU_MAP_DMA",
 	.about = "map vaddr..+size at iova (struct vfio_iommu_type1_dma_map)",
@@ -48,4 +69,5 @@ const struct vf_step_kind vf_step_map_dma = {
 	.personalities = VF_PERS_BOTH,
 	.flag_names = vf_map_flag_names,
 	.exec = exec_map_dma,
+	.fuzz = { .common = 28, .gen = gen_map_dma },
 };

@@ -7,6 +7,7 @@
 #include <linux/vfio.h>
 #include <stdio.h>
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 #define MAX_PROBE_LEAVES 4096
@@ -158,6 +159,17 @@ static bool check_mapped(struct vf_step_check *chk, const struct vf_step *s)
 	return true;
 }
 
+/* Probes cost one ioctl per page when fragmented: keep them small. */
+static void gen_mapped(struct fz_gen *g, char *l)
+{
+	struct fz_rng *r = g->r;
+
+	fz_add(l, "MAPPED iova=0x%llx size=0x%llx",
+	       (unsigned long long)(FZ_WIN_BASE + (uint64_t)fz_below(r, FZ_WIN_PAGES / 16) *
+					       0x10000),
+	       (unsigned long long)(fz_chance(r, 80) ? 0x10000 : 0x40000));
+}
+
 const struct vf_step_kind vf_step_mapped = {
 	.name = "MAPPED",
 	.about = "which pages of iova..+size are mapped, found by trying to map them",
@@ -166,4 +178,5 @@ const struct vf_step_kind vf_step_mapped = {
 	.personalities = VF_PERS_BOTH,
 	.check = check_mapped,
 	.exec = exec_mapped,
+	.fuzz = { .common = 10, .gen = gen_mapped },
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <linux/vfio.h>
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 static struct vf_call exec_mdev_dma(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -34,6 +35,24 @@ static bool check_mdev_dma(struct vf_step_check *chk, const struct vf_step *s)
 	return true;
 }
 
+static bool has_mdev(const struct fz_gen *g)
+{
+	return g->mdev;
+}
+
+/* The mtty's own DMA (vfio_pin_pages / vfio_dma_rw, iommufd access) into the window. */
+static void gen_mdev_dma(struct fz_gen *g, char *l)
+{
+	static const char *const ops[] = { "PIN", "PIN", "UNPIN", "READ", "WRITE" };
+	struct fz_rng *r = g->r;
+
+	fz_add(l, "MDEV_DMA op=%s iova=0x%llx size=%s", FZ_PICK(r, ops),
+	       (unsigned long long)(fz_chance(r, 90) ?
+				    FZ_WIN_BASE + (uint64_t)fz_below(r, FZ_WIN_PAGES) * 0x1000 :
+				    fz_pick_iova(r)),
+	       FZ_PICK(r, ((const char *const[]){ "4K", "4K", "8K", "16K", "0x800", "2M" })));
+}
+
 const struct vf_step_kind vf_step_mdev_dma = {
 	.name = "MDEV_DMA",
 	.about = "the emulated device pins, unpins, reads or writes iova..+size",
@@ -44,4 +63,5 @@ const struct vf_step_kind vf_step_mdev_dma = {
 	.op_names = vf_mdev_op_names,
 	.check = check_mdev_dma,
 	.exec = exec_mdev_dma,
+	.fuzz = { .rare = 10, .usable = has_mdev, .gen = gen_mdev_dma },
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <linux/vfio.h>
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 static struct vf_call exec_set_creds(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -34,6 +35,32 @@ static bool check_set_creds(struct vf_step_check *chk, const struct vf_step *s)
 	return true;
 }
 
+/*
+ * Credentials and RLIMIT_MEMLOCK changed between ioctls: type1 keeps the
+ * lock_cap of map time, iommufd charges whoever maps, and a process that left
+ * root may lower its limit but not raise it again.
+ */
+static void gen_set_creds(struct fz_gen *g, char *l)
+{
+	struct fz_rng *r = g->r;
+
+	fz_add(l, "SET_CREDS");
+	switch (fz_below(r, 4)) {
+	case 0:
+		fz_add(l, " cred=nocap");
+		break;
+	case 1:
+		fz_add(l, " cred=uid=1000");
+		break;
+	case 2:
+		fz_add(l, " cred=nocap memlock=%s", FZ_PICK(r, fz_memlocks));
+		break;
+	default:
+		fz_add(l, " memlock=%s", FZ_PICK(r, fz_memlocks));
+		break;
+	}
+}
+
 const struct vf_step_kind vf_step_set_creds = {
 	.name = "SET_CREDS",
 	.about = "change credentials and/or RLIMIT_MEMLOCK mid-case",
@@ -42,4 +69,5 @@ const struct vf_step_kind vf_step_set_creds = {
 	.personalities = VF_PERS_BOTH,
 	.check = check_set_creds,
 	.exec = exec_set_creds,
+	.fuzz = { .rare = 4, .gen = gen_set_creds },
 };

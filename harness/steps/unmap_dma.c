@@ -7,6 +7,7 @@
 #include <linux/vfio.h>
 #include "steps/bitmap.h"
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 struct vf_call vf_exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -57,6 +58,31 @@ static struct vf_call exec_unmap_dma(struct vf_exec *ex, const struct vf_step *s
 	return vf_has(s, VF_F_REPEAT) ? vf_exec_repeat(ex, s, out) : vf_exec_unmap(ex, s, out);
 }
 
+static void gen_unmap_dma(struct fz_gen *g, char *l)
+{
+	static const char *const flags[] = {
+		"0", "0", "0", "0", "ALL", "VADDR", "ALL|VADDR", "GET_DIRTY_BITMAP",
+		"GET_DIRTY_BITMAP|ALL", "0x8", "0x80000000",
+	};
+	struct fz_rng *r = g->r;
+	const char *f = fz_chance(r, 70) ? "0" : FZ_PICK(r, flags);
+
+	fz_add(l, "IOMMU_UNMAP_DMA");
+	if (fz_chance(r, 3)) {
+		fz_add_raw(g, l, 24);
+		return;
+	}
+	if (strstr(f, "ALL") && fz_chance(r, 70))
+		fz_add(l, " iova=0 size=0");
+	else
+		fz_add(l, " iova=0x%llx size=0x%llx", (unsigned long long)fz_pick_iova(r),
+		       (unsigned long long)fz_pick_size(r));
+	fz_add(l, " flags=%s", f);
+	if (strstr(f, "DIRTY") && fz_chance(r, 30))
+		fz_add(l, " pgsize=%s", fz_chance(r, 50) ? "0x2000" : "4K");
+	fz_add_argsz(g, l, 24);
+}
+
 const struct vf_step_kind vf_step_unmap_dma = {
 	.name = "IOMMU_UNMAP_DMA",
 	.about = "unmap iova..+size, optionally reading the dirty bitmap",
@@ -67,4 +93,5 @@ const struct vf_step_kind vf_step_unmap_dma = {
 	.personalities = VF_PERS_BOTH,
 	.flag_names = vf_unmap_flag_names,
 	.exec = exec_unmap_dma,
+	.fuzz = { .common = 18, .gen = gen_unmap_dma },
 };

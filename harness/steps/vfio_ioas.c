@@ -7,6 +7,7 @@
 #include <linux/vfio.h>
 #include <linux/iommufd.h>
 #include "exec/step_api.h"
+#include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
 static struct vf_call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s, json_t *out)
@@ -34,6 +35,16 @@ static struct vf_call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s
 	return c;
 }
 
+static void gen_vfio_ioas(struct fz_gen *g, char *l)
+{
+	static const char *const ops[] = { "GET", "SET", "CLEAR", "3" };
+	struct fz_rng *r = g->r;
+
+	fz_add(l, "IOMMU_VFIO_IOAS op=%s ioas_id=%u", FZ_PICK(r, ops), fz_below(r, 3));
+	if (fz_chance(r, 20))
+		fz_add(l, " size=%u", fz_below(r, 20));
+}
+
 const struct vf_step_kind vf_step_vfio_ioas = {
 	.name = "IOMMU_VFIO_IOAS",
 	.about = "get, set or clear the IOAS the compat container uses",
@@ -43,4 +54,5 @@ const struct vf_step_kind vf_step_vfio_ioas = {
 	.personalities = VF_PERS_COMPAT,
 	.op_names = vf_ioas_op_names,
 	.exec = exec_vfio_ioas,
+	.fuzz = { .common = 3, .gen = gen_vfio_ioas },
 };
