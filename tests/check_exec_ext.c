@@ -3,8 +3,9 @@
  * The executor's new steps against a fake backend: CLOSE and what happens to
  * the handle, container=cN routing, count= repetition, FORK/@pN/EXIT (a real
  * fork: the observation of a @p1 step must come from another process),
- * SET_CREDS and BIND/UNBIND reaching their ops, the native IOAS bytes, and
- * the acct expectation keys.
+ * SET_CREDS and BIND/UNBIND reaching their ops, the native IOAS bytes, the
+ * raw IOCTL step's fd, number and written-back bytes, and the acct
+ * expectation keys.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -51,6 +52,9 @@ static long fake_ioctl(struct vf_ctx *ctx, int handle, unsigned long req, void *
 
 		memcpy(last_arg, arg, sizeof(*m));
 		m->iova = 0xabc000;	/* as if the kernel had picked it */
+	} else if (req == 0x3b7f && arg) {
+		/* a request only this fake knows: it writes back, as a driver would */
+		((uint8_t *)arg)[1] = 0xee;
 	} else if (req == VFIO_IOMMU_UNMAP_DMA) {
 		/* everything asked for was mapped: size stays */
 	}
@@ -361,6 +365,41 @@ START_TEST(ioas_map_bytes)
 }
 END_TEST
 
+START_TEST(ioctl_any_fd)
+{
+	json_t *o, *out;
+
+	setup_case("IOCTL req=0x3b7f raw=0102\nIOCTL group=g1 req=VFIO_GROUP_GET_STATUS\n"
+		   "GROUP_GET_DEVICE_FD\nIOCTL device=0 req=0x3b7f\nIOCTL device=3 req=1\n");
+	o = run(0);
+	out = json_object_get(o, "out");
+	ck_assert_int_eq(last_handle, CONTAINER);
+	ck_assert_uint_eq(last_req, 0x3b7f);
+	/* what the backend wrote, not what the case gave */
+	ck_assert_str_eq(json_string_value(json_object_get(out, "bytes")), "01ee");
+	ck_assert_str_eq(json_string_value(json_object_get(out, "canary")), "intact");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "args"), "req")),
+			 "0x3b7f");
+	json_decref(o);
+	o = run(1);
+	ck_assert_int_eq(last_handle, GROUP_BASE + 1);
+	ck_assert_uint_eq(last_req, VFIO_GROUP_GET_STATUS);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "args"), "req")),
+			 "VFIO_GROUP_GET_STATUS");
+	ck_assert_ptr_null(json_object_get(json_object_get(o, "out"), "bytes"));
+	json_decref(o);
+	json_decref(run(2));
+	json_decref(run(3));
+	ck_assert_int_eq(last_handle, ex.device_fds[0]);
+	n_ioctls = 0;
+	o = run(4);
+	/* a device fd the case never opened: the backend is asked with -1 and says EBADF */
+	ck_assert_int_eq(last_handle, -1);
+	json_decref(o);
+	teardown_case();
+}
+END_TEST
+
 START_TEST(acct_expect_keys)
 {
 	json_t *o, *f;
@@ -391,6 +430,7 @@ static Suite *suite(void)
 	tcase_add_test(t, step_of_dead_process);
 	tcase_add_test(t, creds_and_bind_reach_ops);
 	tcase_add_test(t, ioas_map_bytes);
+	tcase_add_test(t, ioctl_any_fd);
 	tcase_add_test(t, acct_expect_keys);
 	suite_add_tcase(s, t);
 	return s;

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "lang/case.h"
 #include "cli/cmd_gap.h"
+#include "cli/cmd_steps.h"
 #include "results/diff.h"
 #include "fuzz/failnth.h"
 #include "fuzz/fuzz.h"
@@ -459,6 +460,9 @@ COMMAND(report, vf_cmd_report, "A.json B.json --out DIR [--baseline FILE] [--run
 COMMAND(trace2case, cmd_trace2case, "[--out FILE] [--name NAME] [--about TEXT] TRACE",
 	"turn a vfconform-trace recording (JSON lines) into a case: the\n"
 	"container and group ioctls in order, buffers and IOVAs abstracted.", NULL);
+COMMAND(steps, vf_cmd_steps, "[--markdown]",
+	"the step kinds of the case language: personality, fields, what each\n"
+	"does (from harness/steps/; --markdown: CONTRIBUTING.md's table).", NULL);
 COMMAND(fuzz, vf_cmd_fuzz, "[--backends A,B] [--seed N] [--count N] [--steps N] [--out DIR] ...",
 	"differential fuzzing: generated sequences on two backends, each\n"
 	"distinct difference shrunk to a case file.", vf_fuzz_usage);
@@ -468,7 +472,7 @@ COMMAND(failnth, vf_cmd_failnth, "--backend NAME --case FILE --line L [--max N]"
 
 static const struct vf_command *const command_table[] = {
 	&cmd_desc_run, &cmd_desc_diff, &cmd_desc_list, &cmd_desc_merge, &cmd_desc_gaps,
-	&cmd_desc_gate, &cmd_desc_report, &cmd_desc_trace2case, &cmd_desc_fuzz,
+	&cmd_desc_gate, &cmd_desc_report, &cmd_desc_trace2case, &cmd_desc_steps, &cmd_desc_fuzz,
 	&cmd_desc_failnth, NULL
 };
 

@@ -75,6 +75,10 @@ json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 					 (v >> 32) == VF_CRED_NORAWIO ? "norawio" : "root");
 			j = json_string(buf);
 			break;
+		case VF_F_REQ:
+			name = vf_name_of(vf_ioctl_names, v);
+			j = name ? json_string(name) : vf_hex(v);
+			break;
 		case VF_F_MEMLOCK:
 			j = v == UINT64_MAX ? json_string("unlimited") : vf_hex(v);
 			break;

@@ -107,7 +107,8 @@ void fz_add_vaddr(struct fz_gen *g, char *l)
 	if (fz_chance(g->r, 40)) {
 		fz_add(l, " vaddr=%s", g->bufs[b]);
 	} else {
-		uint64_t off = (uint64_t)fz_below(g->r, (unsigned)(g->buf_size[b] / 0x1000)) * 0x1000;
+		uint64_t pages = g->buf_size[b] / 0x1000;
+		uint64_t off = (uint64_t)fz_below(g->r, (unsigned)pages) * 0x1000;
 
 		if (fz_chance(g->r, 3))
 			off += 1;
@@ -132,7 +133,8 @@ void fz_add_raw(struct fz_gen *g, char *l, unsigned natural)
 
 	fz_add(l, " raw=");
 	for (unsigned i = 0; i < len; i++) {
-		uint8_t byte = i < 8 ? ((const uint8_t *)hdr)[i] : zero ? 0 : (uint8_t)fz_next(g->r);
+		uint8_t byte = i < 8 ? ((const uint8_t *)hdr)[i] :
+			       zero ? 0 : (uint8_t)fz_next(g->r);
 
 		fz_add(l, "%02x", byte);
 	}

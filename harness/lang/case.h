@@ -46,6 +46,7 @@ enum vf_field {
 	VF_F_CRED,		/* SET_CREDS: vf_cred_encode() */
 	VF_F_MEMLOCK,		/* SET_CREDS: bytes, UINT64_MAX = unlimited */
 	VF_F_REPEAT,		/* "count=": MAP/UNMAP repeated at iova + i * size */
+	VF_F_REQ,		/* IOCTL: the request number (vf_ioctl_names) */
 	VF_F_COUNT
 };
 

@@ -485,6 +485,11 @@ static bool parse_field_value(struct parser *p, struct vf_step *s, int f, const 
 			e = vf_parse_number(v, &x);
 		}
 		break;
+	case VF_F_REQ:
+		if (vf_name_lookup(vf_ioctl_names, v, &x))
+			break;
+		e = vf_parse_number(v, &x);
+		break;
 	case VF_F_RAW:
 		free(s->raw);
 		e = vf_parse_hex(v, &s->raw, &s->raw_len, MAX_RAW);
@@ -633,7 +638,7 @@ static bool parse_step(struct parser *p, int op, char **w, int n)
 static const char *const out_keys[] = {
 	"ret", "errno", "size", "argsz", "flags", "iova_pgsizes", "cap_offset", "ioas_id",
 	"bitmap", "canary", "fd", "status", "VmLck", "VmPin", "user_locked", "done",
-	"failed_at", "pinned", "sum", NULL
+	"failed_at", "pinned", "sum", "bytes", NULL
 };
 
 static bool parse_expect(struct parser *p, char **w, int n)
@@ -673,7 +678,7 @@ static bool parse_expect(struct parser *p, char **w, int n)
 		if (!strcmp(w[i], "errno")) {
 			if (strcmp(eq + 1, "0") && vf_errno_lookup(eq + 1) < 0)
 				return fail(p, "expect: unknown errno '%s'", eq + 1);
-		} else if (strcmp(w[i], "bitmap") && strcmp(w[i], "canary") &&
+		} else if (strcmp(w[i], "bitmap") && strcmp(w[i], "canary") && strcmp(w[i], "bytes") &&
 			   strcmp(w[i], "fd") && strcmp(w[i], "flags") && strcmp(w[i], "status")) {
 			const char *e = eq[1] == '-' ? vf_parse_number(eq + 2, &x) :
 						       vf_parse_number(eq + 1, &x);

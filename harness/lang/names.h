@@ -28,6 +28,7 @@ extern const struct vf_name vf_ioas_map_flag_names[];
 extern const struct vf_name vf_mdev_op_names[];
 extern const struct vf_name vf_group_flag_names[];
 extern const struct vf_name vf_info_flag_names[];
+extern const struct vf_name vf_ioctl_names[];
 
 
 bool vf_name_lookup(const struct vf_name *tab, const char *name, uint64_t *value);
