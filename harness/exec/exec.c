@@ -21,99 +21,32 @@
 #include "exec/exec.h"
 #include "lang/names.h"
 #include "lang/value.h"
+#include "uapi/codec.h"
+#include "uapi/sink_json.h"
 
 #define CANARY		0xa5
 #define SMALL_BUF	4096
 #define MAX_ARG_BUF	(1u << 20)
-#define MAX_BITMAP_HEX	512	/* bytes of a bitmap recorded verbatim */
 #define MAX_PROBE_LEAVES 4096
-#define MAX_CAPS	16
-
-static json_t *hex(uint64_t v)
-{
-	char s[24];
-
-	snprintf(s, sizeof(s), "0x%llx", (unsigned long long)v);
-	return json_string(s);
-}
-
-static json_t *flags_str(const struct vf_name *tab, uint64_t v)
-{
-	char s[256] = "";
-	size_t n = 0;
-
-	if (!v)
-		return json_string("0");
-	for (; tab->name; tab++) {
-		if (v & tab->value) {
-			n += snprintf(s + n, sizeof(s) - n, "%s%s", n ? "|" : "", tab->name);
-			v &= ~tab->value;
-		}
-	}
-	if (v)
-		snprintf(s + n, sizeof(s) - n, "%s0x%llx", n ? "|" : "", (unsigned long long)v);
-	return json_string(s);
-}
-
-static json_t *hex_bytes(const uint8_t *b, size_t n)
-{
-	char *s = malloc(2 * n + 1);
-	json_t *j;
-
-	if (!s)
-		return json_null();
-	for (size_t i = 0; i < n; i++)
-		sprintf(s + 2 * i, "%02x", b[i]);
-	s[2 * n] = 0;
-	j = json_string(s);
-	free(s);
-	return j;
-}
 
 json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 {
 	json_t *a = json_object();
+	struct vf_json_sink js;
+	struct vf_sink *sink = vf_json_sink_init(&js, a);
 
 	for (int f = 0; f < VF_F_COUNT; f++) {
 		uint64_t v = s->val[f];
-		const char *name;
 		char buf[96];
 		json_t *j;
 
 		if (!vf_has(s, f))
 			continue;
-		switch (f) {
-		case VF_F_EXT:
-		case VF_F_TYPE:
-			name = vf_name_of(vf_ext_names, v);
-			j = name ? json_string(name) : hex(v);
-			break;
-		case VF_F_ARGSZ:
-			j = s->argsz_auto ? json_string("auto") : json_integer((json_int_t)v);
-			break;
-		case VF_F_FLAGS:
-			j = flags_str(vf_op_flag_names(s->op), v);
-			break;
-		case VF_F_OP:
-			name = vf_name_of(s->op == VF_OP_MDEV_DMA ? vf_mdev_op_names :
-					  vf_ioas_op_names, v);
-			j = name ? json_string(name) : hex(v);
-			break;
-		case VF_F_GROUP:
-			snprintf(buf, sizeof(buf), "g%llu", (unsigned long long)v);
-			j = json_string(buf);
-			break;
-		case VF_F_DEVICE:
-		case VF_F_REPEAT:
-			j = json_integer((json_int_t)v);
-			break;
-		case VF_F_FD:
-			j = json_integer((json_int_t)(int64_t)v);
-			break;
-		case VF_F_VADDR:
-			if (s->vaddr_buf < 0) {
-				j = hex(v);
-			} else if (v == 0) {
+		/* what only a case has (auto, buffer names, raw bytes); the rest is the codec's */
+		if (f == VF_F_ARGSZ && s->argsz_auto) {
+			j = json_string("auto");
+		} else if (f == VF_F_VADDR && s->vaddr_buf >= 0) {
+			if (v == 0) {
 				j = json_string(c->bufs[s->vaddr_buf].name);
 			} else {
 				bool neg = (int64_t)v < 0;
@@ -122,31 +55,11 @@ json_t *vf_step_args(const struct vf_case *c, const struct vf_step *s)
 					 neg ? '-' : '+', (unsigned long long)(neg ? -v : v));
 				j = json_string(buf);
 			}
-			break;
-		case VF_F_RAW:
-			j = hex_bytes(s->raw, s->raw_len);
-			break;
-		case VF_F_CONTAINER:
-		case VF_F_PROC:
-			snprintf(buf, sizeof(buf), "%c%llu", f == VF_F_PROC ? 'p' : 'c',
-				 (unsigned long long)v);
-			j = json_string(buf);
-			break;
-		case VF_F_CRED:
-			if ((v >> 32) == VF_CRED_UID)
-				snprintf(buf, sizeof(buf), "uid=%u", (unsigned)v);
-			else
-				snprintf(buf, sizeof(buf), "%s",
-					 (v >> 32) == VF_CRED_NOCAP ? "nocap" :
-					 (v >> 32) == VF_CRED_NORAWIO ? "norawio" : "root");
-			j = json_string(buf);
-			break;
-		case VF_F_MEMLOCK:
-			j = v == UINT64_MAX ? json_string("unlimited") : hex(v);
-			break;
-		default:
-			j = hex(v);
-			break;
+		} else if (f == VF_F_RAW) {
+			j = vf_json_hex_bytes(s->raw, s->raw_len);
+		} else {
+			vf_uapi_arg(sink, s->op, f, v);
+			continue;
 		}
 		json_object_set_new(a, vf_field_name(f), j);
 	}
@@ -273,80 +186,10 @@ static void put_raw(struct argbuf *a, const struct vf_step *s)
 	memcpy(a->p, s->raw, s->raw_len < a->len ? s->raw_len : a->len);
 }
 
-static void decode_caps(json_t *out, const uint8_t *buf, size_t len, uint32_t first)
-{
-	json_t *caps = json_array();
-	uint32_t off = first;
-
-	for (int n = 0; off && n < MAX_CAPS; n++) {
-		struct vfio_info_cap_header h;
-		json_t *cap = json_object();
-
-		if ((size_t)off + sizeof(h) > len) {
-			json_object_set_new(cap, "offset", json_integer(off));
-			json_object_set_new(cap, "error", json_string("beyond buffer"));
-			json_array_append_new(caps, cap);
-			break;
-		}
-		memcpy(&h, buf + off, sizeof(h));
-		json_object_set_new(cap, "offset", json_integer(off));
-		json_object_set_new(cap, "id", json_integer(h.id));
-		json_object_set_new(cap, "version", json_integer(h.version));
-		json_object_set_new(cap, "next", json_integer(h.next));
-		if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE &&
-		    (size_t)off + sizeof(struct vfio_iommu_type1_info_cap_iova_range) <= len) {
-			struct vfio_iommu_type1_info_cap_iova_range r;
-			json_t *ranges = json_array();
-
-			memcpy(&r, buf + off, sizeof(r));
-			json_object_set_new(cap, "name", json_string("IOVA_RANGE"));
-			json_object_set_new(cap, "nr_iovas", json_integer(r.nr_iovas));
-			for (uint32_t i = 0; i < r.nr_iovas; i++) {
-				struct vfio_iova_range ir;
-				size_t at = off + sizeof(r) + i * sizeof(ir);
-				json_t *pair;
-
-				if (at + sizeof(ir) > len)
-					break;
-				memcpy(&ir, buf + at, sizeof(ir));
-				pair = json_array();
-				json_array_append_new(pair, hex(ir.start));
-				json_array_append_new(pair, hex(ir.end));
-				json_array_append_new(ranges, pair);
-			}
-			json_object_set_new(cap, "ranges", ranges);
-		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION &&
-			   (size_t)off + sizeof(struct vfio_iommu_type1_info_cap_migration) <= len) {
-			struct vfio_iommu_type1_info_cap_migration m;
-
-			memcpy(&m, buf + off, sizeof(m));
-			json_object_set_new(cap, "name", json_string("MIGRATION"));
-			json_object_set_new(cap, "flags", json_integer(m.flags));
-			json_object_set_new(cap, "pgsize_bitmap", hex(m.pgsize_bitmap));
-			json_object_set_new(cap, "max_dirty_bitmap_size", hex(m.max_dirty_bitmap_size));
-		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL &&
-			   (size_t)off + sizeof(struct vfio_iommu_type1_info_dma_avail) <= len) {
-			struct vfio_iommu_type1_info_dma_avail d;
-
-			memcpy(&d, buf + off, sizeof(d));
-			json_object_set_new(cap, "name", json_string("DMA_AVAIL"));
-			json_object_set_new(cap, "avail", json_integer(d.avail));
-		}
-		json_array_append_new(caps, cap);
-		/* a chain that points backwards would loop forever */
-		if (h.next && h.next <= off) {
-			json_object_set_new(cap, "error", json_string("next points backwards"));
-			break;
-		}
-		off = h.next;
-	}
-	json_object_set_new(out, "caps", caps);
-}
-
 static struct call get_info_once(struct vf_exec *ex, const struct vf_step *s, uint32_t argsz,
 				 json_t *out)
 {
-	struct vfio_iommu_type1_info info;
+	struct vf_json_sink js;
 	struct argbuf a;
 	size_t owned;
 	struct call c;
@@ -367,15 +210,9 @@ static struct call get_info_once(struct vf_exec *ex, const struct vf_step *s, ui
 		memcpy(a.p, &argsz, sizeof(argsz));
 	}
 	c = do_ioctl(ex, chandle(ex, s), VFIO_IOMMU_GET_INFO, a.p);
-	memcpy(&info, a.p, sizeof(info));
-	json_object_set_new(out, "argsz", json_integer(info.argsz));
-	json_object_set_new(out, "flags", flags_str(vf_info_flag_names, info.flags));
-	json_object_set_new(out, "iova_pgsizes", hex(info.iova_pgsizes));
-	json_object_set_new(out, "cap_offset", json_integer(info.cap_offset));
-	if ((info.flags & VFIO_IOMMU_INFO_CAPS) && info.cap_offset)
-		decode_caps(out, a.p, a.len, info.cap_offset);
-	else
-		json_object_del(out, "caps");
+	/* a chain from an earlier call of the realloc loop must not survive this one */
+	json_object_del(out, "caps");
+	vf_uapi_info_out(vf_json_sink_init(&js, out), a.p, a.len);
 	json_object_set_new(out, "canary", canary_state(&a, owned));
 	free(a.p);
 	return c;
@@ -434,16 +271,6 @@ static uint64_t bitmap_bytes(uint64_t size, uint64_t pgsize)
 	uint64_t pages = pgsize ? size / pgsize : 0;
 
 	return ((pages + 63) / 64) * 8;
-}
-
-static void record_bitmap(json_t *out, const uint8_t *bm, uint64_t len)
-{
-	uint64_t bits = 0, show = len < MAX_BITMAP_HEX ? len : MAX_BITMAP_HEX;
-
-	for (uint64_t i = 0; i < len; i++)
-		bits += __builtin_popcount(bm[i]);
-	json_object_set_new(out, "bitmap", hex_bytes(bm, show));
-	json_object_set_new(out, "bitmap_bits", json_integer((json_int_t)bits));
 }
 
 /*
@@ -505,8 +332,11 @@ static void step_bitmap_init(struct step_bitmap *sb, const struct vf_step *s)
 /* Record what the kernel wrote into the bitmap (only a successful call's), then free it. */
 static void step_bitmap_done(struct step_bitmap *sb, json_t *out, const struct call *c)
 {
+	struct vf_json_sink js;
+
 	if (sb->b.data && c->ret == 0 && sb->b.size < MAX_ARG_BUF)
-		record_bitmap(out, (const uint8_t *)sb->b.data, sb->b.size);
+		vf_uapi_bitmap(vf_json_sink_init(&js, out), (const uint8_t *)sb->b.data,
+			       sb->b.size);
 	bitmap_free(&sb->mem);
 }
 
@@ -519,7 +349,9 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	uint32_t flags = vf_has(s, VF_F_FLAGS) ? (uint32_t)s->val[VF_F_FLAGS] : 0;
 	bool dirty = flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP;
 	size_t owned = dirty ? sizeof(arg) : sizeof(arg.u);
+	struct vfio_iommu_type1_dma_unmap before, after;
 	struct step_bitmap sb = { 0 };
+	struct vf_json_sink js;
 	struct argbuf a;
 	struct call c;
 
@@ -542,11 +374,11 @@ static struct call exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_
 	} else {
 		memcpy(a.p, &arg, owned);
 	}
+	before = arg.u;
 	c = do_ioctl(ex, chandle(ex, s), VFIO_IOMMU_UNMAP_DMA, a.p);
-	memcpy(&arg, a.p, sizeof(arg));
-	json_object_set_new(out, "size", hex(arg.u.size));
-	if (arg.u.flags != flags && !s->raw)
-		json_object_set_new(out, "flags", json_integer(arg.u.flags));
+	memcpy(&after, a.p, sizeof(after));
+	/* raw bytes have no flags of the case's to compare with */
+	vf_uapi_unmap_out(vf_json_sink_init(&js, out), &after, s->raw ? NULL : &before);
 	json_object_set_new(out, "canary", canary_state(&a, owned));
 	step_bitmap_done(&sb, out, &c);
 	free(a.p);
@@ -587,7 +419,7 @@ static struct call exec_repeat(struct vf_exec *ex, const struct vf_step *s, json
 	if (i < n)
 		json_object_set_new(out, "failed_at", json_integer((json_int_t)i));
 	if (s->op == VF_OP_IOMMU_UNMAP_DMA)
-		json_object_set_new(out, "size", hex(unmapped));
+		json_object_set_new(out, "size", vf_json_hex(unmapped));
 	return c;
 }
 
@@ -635,6 +467,7 @@ static struct call exec_group_status(struct vf_exec *ex, const struct vf_step *s
 	struct vfio_group_status st = {
 		.argsz = vf_has(s, VF_F_ARGSZ) ? (uint32_t)s->val[VF_F_ARGSZ] : sizeof(st),
 	};
+	struct vf_json_sink js;
 	struct argbuf a;
 	struct call c;
 	size_t owned = s->raw ? s->raw_len : sizeof(st);
@@ -647,7 +480,7 @@ static struct call exec_group_status(struct vf_exec *ex, const struct vf_step *s
 		memcpy(a.p, &st, sizeof(st));
 	c = do_ioctl(ex, ex->ctx->group[s->val[VF_F_GROUP]], VFIO_GROUP_GET_STATUS, a.p);
 	memcpy(&st, a.p, sizeof(st));
-	json_object_set_new(out, "flags", flags_str(vf_group_flag_names, st.flags));
+	vf_uapi_group_status_out(vf_json_sink_init(&js, out), &st);
 	json_object_set_new(out, "canary", canary_state(&a, owned));
 	free(a.p);
 	return c;
@@ -657,6 +490,7 @@ static struct call exec_device_fd(struct vf_exec *ex, const struct vf_step *s, j
 {
 	unsigned dev = vf_has(s, VF_F_DEVICE) ? (unsigned)s->val[VF_F_DEVICE] : 0;
 	const char *name = ex->ctx->ops->device_name(ex->ctx, (unsigned)s->val[VF_F_GROUP], dev);
+	struct vf_json_sink js;
 	struct call c;
 
 	/* a device the topology does not have: the kernel must say no */
@@ -664,9 +498,8 @@ static struct call exec_device_fd(struct vf_exec *ex, const struct vf_step *s, j
 		name = "vfconform-no-such-device";
 	c = do_ioctl(ex, ex->ctx->group[s->val[VF_F_GROUP]], VFIO_GROUP_GET_DEVICE_FD,
 		     (void *)name);
+	vf_uapi_device_fd_out(vf_json_sink_init(&js, out), c.ret);
 	if (c.ret >= 0) {
-		/* fd numbers are not comparable across backends; validity is */
-		json_object_set_new(out, "fd", json_string("valid"));
 		if (ex->n_device_fds < VF_MAX_DEVICE_FDS)
 			ex->device_fds[ex->n_device_fds++] = (int)c.ret;
 		else
@@ -683,6 +516,7 @@ static struct call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s, j
 		.ioas_id = (uint32_t)s->val[VF_F_IOAS_ID],
 		.op = (uint16_t)s->val[VF_F_OP],
 	};
+	struct vf_json_sink js;
 	struct argbuf a;
 	struct call c;
 	size_t owned = s->raw ? s->raw_len : sizeof(v);
@@ -695,7 +529,7 @@ static struct call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s, j
 		memcpy(a.p, &v, sizeof(v));
 	c = do_ioctl(ex, chandle(ex, s), IOMMU_VFIO_IOAS, a.p);
 	memcpy(&v, a.p, sizeof(v));
-	json_object_set_new(out, "ioas_id", json_integer(v.ioas_id));
+	vf_uapi_vfio_ioas_out(vf_json_sink_init(&js, out), &v);
 	json_object_set_new(out, "canary", canary_state(&a, owned));
 	free(a.p);
 	return c;
@@ -727,6 +561,8 @@ static struct call native_ioctl(struct vf_exec *ex, const struct vf_step *s, uns
 static struct call exec_native(struct vf_exec *ex, const struct vf_step *s, json_t *out)
 {
 	uint32_t id = (uint32_t)s->val[VF_F_IOAS_ID];
+	struct vf_json_sink js;
+	struct vf_sink *sink = vf_json_sink_init(&js, out);
 	struct call c = { -1, EINVAL };
 
 	switch (s->op) {
@@ -736,8 +572,7 @@ static struct call exec_native(struct vf_exec *ex, const struct vf_step *s, json
 		};
 
 		c = native_ioctl(ex, s, IOMMU_IOAS_ALLOC, &a, sizeof(a));
-		if (c.ret == 0)
-			json_object_set_new(out, "ioas_id", json_integer(a.out_ioas_id));
+		vf_uapi_ioas_alloc_out(sink, &a, c.ret);
 		break;
 	}
 	case VF_OP_IOMMU_IOAS_MAP: {
@@ -753,9 +588,7 @@ static struct call exec_native(struct vf_exec *ex, const struct vf_step *s, json
 
 		m.user_va = vaddr_of(ex, s, out);
 		c = native_ioctl(ex, s, IOMMU_IOAS_MAP, &m, sizeof(m));
-		/* without FIXED_IOVA the kernel picks the iova: that is the observation */
-		if (c.ret == 0)
-			json_object_set_new(out, "iova", hex(m.iova));
+		vf_uapi_ioas_map_out(sink, &m, c.ret);
 		break;
 	}
 	case VF_OP_IOMMU_IOAS_UNMAP: {
@@ -765,7 +598,7 @@ static struct call exec_native(struct vf_exec *ex, const struct vf_step *s, json
 		};
 
 		c = native_ioctl(ex, s, IOMMU_IOAS_UNMAP, &u, sizeof(u));
-		json_object_set_new(out, "size", hex(u.length));
+		vf_uapi_ioas_unmap_out(sink, &u);
 		break;
 	}
 	case VF_OP_IOMMU_DESTROY: {
@@ -820,15 +653,15 @@ static void probe_flush(struct probe *p)
 		return;
 	if (p->run_err == 0) {
 		pair = json_array();
-		json_array_append_new(pair, hex(p->run_first));
-		json_array_append_new(pair, hex(p->run_last));
+		json_array_append_new(pair, vf_json_hex(p->run_first));
+		json_array_append_new(pair, vf_json_hex(p->run_last));
 		json_array_append_new(p->mapped, pair);
 	} else {
 		json_t *o = json_object();
 		const char *n = vf_errno_name(p->run_err);
 
-		json_object_set_new(o, "first", hex(p->run_first));
-		json_object_set_new(o, "last", hex(p->run_last));
+		json_object_set_new(o, "first", vf_json_hex(p->run_first));
+		json_object_set_new(o, "last", vf_json_hex(p->run_last));
 		json_object_set_new(o, "errno", n ? json_string(n) : json_integer(p->run_err));
 		json_array_append_new(p->other, o);
 	}
@@ -1214,9 +1047,9 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 {
 	struct vf_ctx *ctx = ex->ctx;
 	json_t *obs, *out, *acct;
+	struct vf_json_sink js;
 	struct call c = { 0, 0 };
 	bool run = true;
-	const char *en;
 	char pname[16];
 
 	if (s->proc != ex->self && ex->procs[s->proc].pid == LOCAL_PROC &&
@@ -1333,10 +1166,7 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 	case VF_OP_COUNT:
 		break;
 	}
-	json_object_set_new(obs, "ret", json_integer(c.ret));
-	en = c.err ? vf_errno_name(c.err) : NULL;
-	json_object_set_new(obs, "errno", c.err ? (en ? json_string(en) : json_integer(c.err)) :
-				       json_null());
+	vf_uapi_result(vf_json_sink_init(&js, obs), c.ret, c.err);
 	json_object_set_new(obs, "out", out);
 	ex->fault_out = NULL;
 	ctx->ops->acct(ctx, acct);
