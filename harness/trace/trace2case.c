@@ -42,6 +42,7 @@
 #define IOVA_BASE	(4ull << 30)
 /* what clients/trace/vfconform-trace.c writes: args and out in observation keys */
 #define TRACE_FORMAT	"vfconform-trace/2"
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct cluster {
 	uint64_t start, end;	/* [start, end) of the client's vaddrs */
@@ -230,7 +231,7 @@ static const struct step_map step_maps[] = {
 
 static const struct step_map *step_map_of(const char *name)
 {
-	for (size_t i = 0; i < sizeof(step_maps) / sizeof(step_maps[0]); i++)
+	for (size_t i = 0; i < ARRAY_LEN(step_maps); i++)
 		if (!strcmp(step_maps[i].op, name))
 			return &step_maps[i];
 	return NULL;
@@ -276,7 +277,7 @@ static void emit_step(struct t2c *t, FILE *f, json_t *r)
 		return;
 	if (m->group)
 		fprintf(l, " group=g%d", g->group);
-	for (unsigned int i = 0; i < 6 && m->args[i]; i++)
+	for (size_t i = 0; i < ARRAY_LEN(m->args) && m->args[i]; i++)
 		put_field(t, l, a, m->args[i]);
 	fclose(l);
 	if (line[0])
@@ -286,7 +287,7 @@ static void emit_step(struct t2c *t, FILE *f, json_t *r)
 	fprintf(f, "expect           errno=%s", e ? e : "0");
 	if (m->ret)
 		fprintf(f, " ret=%lld", json_integer_value(json_object_get(r, "ret")));
-	for (unsigned int i = 0; i < 2 && m->out[i]; i++)
+	for (size_t i = 0; i < ARRAY_LEN(m->out) && m->out[i]; i++)
 		put_field(t, f, o, m->out[i]);
 	fputc('\n', f);
 	if (!strcmp(name, "GROUP_SET_CONTAINER") && json_is_null(json_object_get(r, "errno")))
