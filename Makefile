@@ -21,7 +21,8 @@ CHECK_LIBS	:= $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 # libvfsim (sim/) is linked into the runner, the tests and the guest binary alike.
 SIM_SRC		:= $(wildcard sim/*.c)
-# harness/ is in wings, one folder each: lang, exec, backends, results, report, fuzz, trace, cli.
+# harness/ is in wings, one folder each: lang, exec, uapi, backends, results, report, fuzz, trace,
+# cli.
 HARNESS_SRC	:= $(wildcard harness/*/*.c) $(SIM_SRC)
 HARNESS_LIB	:= $(filter-out harness/cli/main.c,$(HARNESS_SRC))
 HOST_OBJ	:= $(HARNESS_SRC:%.c=$(BUILD)/host/%.o)

@@ -10,7 +10,7 @@ KMAKE_DPDK	= $(MAKE) -C $(KPSRC) O=$(abspath $(KOBJ_DPDK))
 CRUN		?= $(BUILD)/clients-run
 TRACE_SO	:= $(BUILD)/trace/vfconform-trace.so
 
-.PHONY: kernel-dpdk trace clients clients-short clients-cases
+.PHONY: kernel-dpdk trace trace-check clients clients-short clients-cases
 
 # The variant shares the patched source (ref-kernel/kernel.mk's $(KPSRC): the probe and its
 # gcov Makefile lines) with build/kernel; only the configuration differs, so kbuild keeps
@@ -47,16 +47,24 @@ $(KOBJ_DPDK)/.config: $(KFRAG_DPDK) $(KPSRC_STAMP)
 	fi
 
 # The interposer: position independent, with the runner's symbolic names (harness/lang/names.c)
-# so a trace and a run document spell flags, extensions and errnos the same way.
-TRACE_SRC	:= clients/trace/vfconform-trace.c harness/lang/names.c
+# and uAPI codec (harness/uapi/), so a trace record and a run document's observation of the
+# same call have the same keys and spellings. Not the codec's json_t sink: the clients it
+# runs in do not link jansson, so it writes text (harness/uapi/sink_text.c).
+TRACE_SRC	:= clients/trace/vfconform-trace.c harness/lang/names.c \
+		   $(filter-out harness/uapi/sink_json.c,$(wildcard harness/uapi/*.c))
 trace: $(TRACE_SO) $(BUILD)/trace/vfconform-trace
 $(BUILD)/trace/vfconform-trace: clients/trace/vfconform-trace.sh
 	@mkdir -p $(dir $@)
 	@install -m 0755 $< $@
-$(TRACE_SO): $(TRACE_SRC) harness/lang/names.h $(UAPI_STAMP)
+$(TRACE_SO): $(TRACE_SRC) harness/lang/names.h $(wildcard harness/uapi/*.h) $(UAPI_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"
 	@$(CC) -O2 -g -fPIC -shared -fvisibility=default $(VF_CFLAGS) -o $@ $(TRACE_SRC) -ldl
+
+# The interposer without a kernel: a small client under it, a fake type1 behind it
+# (tests/trace/check.sh; .ci/stages/50-clients.sh runs it before the QEMU part).
+trace-check: $(TRACE_SO) $(VFCONFORM)
+	@bash tests/trace/check.sh $(TRACE_SO) $(VFCONFORM) $(CC) $(UAPI)/include
 
 # Every scenario on both backends, the derived cases and the summary ($(CRUN)/summary.md).
 clients: kernel-dpdk trace $(VFCONFORM)

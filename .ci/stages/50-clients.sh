@@ -4,7 +4,8 @@
 # container and on iommufd compat (hugepages, IOVA as VA) in the dpdk kernel variant, and
 # must exit 0 with packets forwarded and 0 drops on both (one check per backend, one for the
 # regenerated case). Before that, without QEMU: trace2case on a committed DPDK trace must
-# give the committed case (one check).
+# give the committed case (one check), and the interposer must record a small client against
+# a fake type1 as tests/trace/ expects (make trace-check, three checks).
 set -euo pipefail
 
 # Its own directory, so CI never overwrites the results of a full "make clients".
@@ -24,6 +25,17 @@ if build/vfconform trace2case --name clients.dpdk.reattach.huge.va \
 else
 	echo "clients: trace2case $trace differs from $want (above)" >&2
 	failed=$((failed + 1))
+fi
+
+make -s trace-check > "${crun}-trace-check.log" 2>&1
+cat "${crun}-trace-check.log"
+counts=$(grep -E '^trace-check: [0-9]+ passed, [0-9]+ failed$' "${crun}-trace-check.log" || true)
+if [ -z "$counts" ]; then
+	failed=$((failed + 1))
+else
+	read -r _ p _ f _ <<< "$counts"
+	passed=$((passed + p))
+	failed=$((failed + f))
 fi
 
 t0=$SECONDS

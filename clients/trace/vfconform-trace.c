@@ -3,9 +3,11 @@
  * vfconform-trace: an LD_PRELOAD interposer that records every VFIO and
  * iommufd ioctl a program issues on container, group and device fds, with
  * decoded arguments and results, as JSON lines in the observation format of
- * the runner (op, args, ret, errno, out). "vfconform trace2case" turns the
- * container part of such a trace into a case, so what a real client does
- * becomes a regression case for every backend.
+ * the runner (op, args, ret, errno, out). The decoding is the runner's own
+ * uAPI codec (harness/uapi/), writing text instead of json_t, so a record
+ * has the keys and spellings of an observation of the same call, and
+ * "vfconform trace2case" maps the container part of a trace onto case steps:
+ * what a real client does becomes a regression case for every backend.
  *
  * The fd kind is found when the fd is first used (readlink of /proc/self/fd),
  * not only at open(), so fds the program got by dup() or from another process
@@ -36,8 +38,11 @@
 #include <linux/vfio.h>
 #include <linux/iommufd.h>
 #include "lang/names.h"
+#include "uapi/codec.h"
+#include "uapi/sink_text.h"
 
-#define TRACE_FORMAT	"vfconform-trace/1"
+/* /2: args and out in observation keys (harness/uapi/codec.h) */
+#define TRACE_FORMAT	"vfconform-trace/2"
 #define MAX_FDS		4096
 #define LINE_MAX_LEN	8192
 
@@ -67,117 +72,33 @@ static unsigned long seq;
 static struct timespec t0;
 static unsigned char fd_obj[MAX_FDS];
 
-/* A line being built; overflow truncates and is flagged rather than lost. */
+/* A record being built: one line of JSON text. */
 struct line {
 	char s[LINE_MAX_LEN];
-	size_t n;
-	bool first;	/* no member yet in the current object */
+	struct vf_text_sink ts;
+	struct vf_sink *k;	/* &ts.sink */
 };
 
-static void put(struct line *l, const char *fmt, ...)
+static struct vf_sink *line_init(struct line *l)
 {
-	va_list ap;
-	int r;
-
-	if (l->n >= sizeof(l->s))
-		return;
-	va_start(ap, fmt);
-	r = vsnprintf(l->s + l->n, sizeof(l->s) - l->n, fmt, ap);
-	va_end(ap);
-	l->n += r > 0 ? (size_t)r : 0;
-	if (l->n > sizeof(l->s) - 1)
-		l->n = sizeof(l->s);
-}
-
-static void key(struct line *l, const char *k)
-{
-	put(l, "%s\"%s\":", l->first ? "" : ",", k);
-	l->first = false;
-}
-
-static void open_obj(struct line *l, const char *k)
-{
-	if (k)
-		key(l, k);
-	put(l, "{");
-	l->first = true;
-}
-
-static void close_obj(struct line *l)
-{
-	put(l, "}");
-	l->first = false;
-}
-
-static void kv_hex(struct line *l, const char *k, uint64_t v)
-{
-	key(l, k);
-	put(l, "\"0x%llx\"", (unsigned long long)v);
-}
-
-static void kv_int(struct line *l, const char *k, long long v)
-{
-	key(l, k);
-	put(l, "%lld", v);
-}
-
-/* Strings here are paths and device names: escape what JSON needs. */
-static void kv_str(struct line *l, const char *k, const char *v)
-{
-	key(l, k);
-	put(l, "\"");
-	for (; *v; v++) {
-		if (*v == '"' || *v == '\\')
-			put(l, "\\%c", *v);
-		else if ((unsigned char)*v < 0x20)
-			put(l, "\\u%04x", *v);
-		else
-			put(l, "%c", *v);
-	}
-	put(l, "\"");
-}
-
-static void kv_flags(struct line *l, const char *k, const struct vf_name *tab, uint64_t v)
-{
-	char s[256] = "";
-	size_t n = 0;
-
-	if (!v) {
-		kv_str(l, k, "0");
-		return;
-	}
-	for (; tab->name; tab++) {
-		if (v & tab->value) {
-			n += snprintf(s + n, sizeof(s) - n, "%s%s", n ? "|" : "", tab->name);
-			v &= ~tab->value;
-		}
-	}
-	if (v)
-		snprintf(s + n, sizeof(s) - n, "%s0x%llx", n ? "|" : "", (unsigned long long)v);
-	kv_str(l, k, s);
-}
-
-static void kv_ext(struct line *l, const char *k, unsigned long v)
-{
-	const char *name = vf_name_of(vf_ext_names, v);
-
-	if (name)
-		kv_str(l, k, name);
-	else
-		kv_hex(l, k, v);
+	/* one byte kept back for the newline */
+	l->k = vf_text_sink_init(&l->ts, l->s, sizeof(l->s) - 1);
+	return l->k;
 }
 
 static void emit(struct line *l)
 {
 	if (trace_fd < 0)
 		return;
-	if (l->n >= sizeof(l->s)) {
+	if (l->ts.overflow) {
 		/* keep the line valid JSON: the record is replaced by a marker */
-		l->n = 0;
-		put(l, "{\"op\":\"truncated\"}");
+		line_init(l);
+		vf_sink_object(l->k, NULL);
+		vf_sink_str(l->k, "op", "truncated");
+		vf_sink_object_end(l->k);
 	}
-	put(l, "\n");
-	(void)!write(trace_fd, l->s, l->n);
+	l->s[l->ts.n++] = '\n';
+	(void)!write(trace_fd, l->s, l->ts.n);
 }
 
 static double now_ms(void)
@@ -189,31 +110,18 @@ static double now_ms(void)
 }
 
 /* Opens a record: {"seq":..,"t_ms":..,"tid":..,"fd":..,"obj":..,"op":.. */
-static void begin(struct line *l, int fd, enum obj o, const char *op)
+static struct vf_sink *begin(struct line *l, int fd, enum obj o, const char *op)
 {
-	l->n = 0;
-	open_obj(l, NULL);
-	kv_int(l, "seq", (long long)__atomic_add_fetch(&seq, 1, __ATOMIC_SEQ_CST));
-	key(l, "t_ms");
-	put(l, "%.3f", now_ms());
-	kv_int(l, "tid", (long long)syscall(SYS_gettid));
-	kv_int(l, "fd", fd);
-	kv_str(l, "obj", obj_names[o]);
-	kv_str(l, "op", op);
-}
+	struct vf_sink *k = line_init(l);
 
-static void result(struct line *l, long ret, int err)
-{
-	const char *en = err ? vf_errno_name(err) : NULL;
-
-	kv_int(l, "ret", ret);
-	key(l, "errno");
-	if (!err)
-		put(l, "null");
-	else if (en)
-		put(l, "\"%s\"", en);
-	else
-		put(l, "%d", err);
+	vf_sink_object(k, NULL);
+	vf_sink_int(k, "seq", (long long)__atomic_add_fetch(&seq, 1, __ATOMIC_SEQ_CST));
+	vf_sink_real(k, "t_ms", now_ms());
+	vf_sink_int(k, "tid", (long long)syscall(SYS_gettid));
+	vf_sink_int(k, "fd", fd);
+	vf_sink_str(k, "obj", obj_names[o]);
+	vf_sink_str(k, "op", op);
+	return k;
 }
 
 static enum obj classify_path(const char *p)
@@ -249,7 +157,7 @@ static enum obj classify_fd(int fd)
 }
 
 /* The node's major:minor tells which backend a container path really is. */
-static void kv_rdev(struct line *l, int fd)
+static void put_rdev(struct vf_sink *k, int fd)
 {
 	struct stat st;
 	char s[32];
@@ -257,51 +165,7 @@ static void kv_rdev(struct line *l, int fd)
 	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
 		return;
 	snprintf(s, sizeof(s), "%u:%u", major(st.st_rdev), minor(st.st_rdev));
-	kv_str(l, "rdev", s);
-}
-
-static void decode_caps(struct line *l, const uint8_t *buf, uint32_t len, uint32_t off)
-{
-	bool first = true;
-
-	key(l, "caps");
-	put(l, "[");
-	for (int n = 0; off && n < 16 && off + sizeof(struct vfio_info_cap_header) <= len; n++) {
-		const struct vfio_info_cap_header *h = (const void *)(buf + off);
-
-		put(l, "%s", first ? "" : ",");
-		first = false;
-		open_obj(l, NULL);
-		kv_int(l, "id", h->id);
-		kv_int(l, "version", h->version);
-		if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE &&
-		    off + sizeof(struct vfio_iommu_type1_info_cap_iova_range) <= len) {
-			const struct vfio_iommu_type1_info_cap_iova_range *r = (const void *)h;
-
-			kv_str(l, "name", "IOVA_RANGE");
-			key(l, "ranges");
-			put(l, "[");
-			for (uint32_t i = 0; i < r->nr_iovas; i++) {
-				if (off + sizeof(*r) + (i + 1) * sizeof(r->iova_ranges[0]) > len)
-					break;
-				put(l, "%s[\"0x%llx\",\"0x%llx\"]", i ? "," : "",
-				    (unsigned long long)r->iova_ranges[i].start,
-				    (unsigned long long)r->iova_ranges[i].end);
-			}
-			put(l, "]");
-		} else if (h->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL &&
-			   off + sizeof(struct vfio_iommu_type1_info_dma_avail) <= len) {
-			kv_str(l, "name", "DMA_AVAIL");
-			kv_int(l, "avail", ((const struct vfio_iommu_type1_info_dma_avail *)h)->avail);
-		} else if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION) {
-			kv_str(l, "name", "MIGRATION");
-		}
-		close_obj(l);
-		if (h->next <= off)	/* a chain pointing backwards would loop */
-			break;
-		off = h->next;
-	}
-	put(l, "]");
+	vf_sink_str(k, "rdev", s);
 }
 
 /*
@@ -418,172 +282,34 @@ static enum op op_of(enum obj o, unsigned long req)
 	return OP_UNKNOWN;
 }
 
-/* Inputs, read before the call: the kernel may overwrite them. */
-static void args_in(struct line *l, enum op op, void *arg)
+/*
+ * Inputs, read before the call: the kernel may overwrite them. Container,
+ * group and iommufd ioctls are steps of the case language (vf_op), so they
+ * get a step's args; device ioctls get the codec's device fields.
+ */
+static void args_in(struct vf_sink *k, enum op op, int vop, unsigned long req, void *arg)
 {
-	open_obj(l, "args");
-	switch (op) {
-	case OP_CHECK_EXTENSION:
-		kv_ext(l, "ext", (unsigned long)arg);
-		break;
-	case OP_SET_IOMMU:
-		kv_ext(l, "type", (unsigned long)arg);
-		break;
-	case OP_IOMMU_GET_INFO:
-		kv_int(l, "argsz", ((struct vfio_iommu_type1_info *)arg)->argsz);
-		break;
-	case OP_IOMMU_MAP_DMA: {
-		struct vfio_iommu_type1_dma_map *m = arg;
-
-		kv_int(l, "argsz", m->argsz);
-		kv_flags(l, "flags", vf_map_flag_names, m->flags);
-		kv_hex(l, "vaddr", m->vaddr);
-		kv_hex(l, "iova", m->iova);
-		kv_hex(l, "size", m->size);
-		break;
-	}
-	case OP_IOMMU_UNMAP_DMA: {
-		struct vfio_iommu_type1_dma_unmap *u = arg;
-
-		kv_int(l, "argsz", u->argsz);
-		kv_flags(l, "flags", vf_unmap_flag_names, u->flags);
-		kv_hex(l, "iova", u->iova);
-		kv_hex(l, "size", u->size);
-		break;
-	}
-	case OP_IOMMU_DIRTY_PAGES: {
-		struct vfio_iommu_type1_dirty_bitmap *d = arg;
-
-		kv_int(l, "argsz", d->argsz);
-		kv_flags(l, "flags", vf_dirty_flag_names, d->flags);
-		break;
-	}
-	case OP_GROUP_GET_STATUS:
-		kv_int(l, "argsz", ((struct vfio_group_status *)arg)->argsz);
-		break;
-	case OP_GROUP_SET_CONTAINER: {
-		int cfd = *(int *)arg;
-
-		kv_int(l, "container_fd", cfd);
-		kv_str(l, "container_obj", obj_names[classify_fd(cfd)]);
-		break;
-	}
-	case OP_GROUP_GET_DEVICE_FD:
-		kv_str(l, "device", (const char *)arg);
-		break;
-	case OP_DEVICE_GET_REGION_INFO:
-		kv_int(l, "index", ((struct vfio_region_info *)arg)->index);
-		break;
-	case OP_DEVICE_GET_IRQ_INFO:
-		kv_int(l, "index", ((struct vfio_irq_info *)arg)->index);
-		break;
-	case OP_DEVICE_SET_IRQS: {
-		struct vfio_irq_set *s = arg;
-
-		kv_hex(l, "flags", s->flags);
-		kv_int(l, "index", s->index);
-		kv_int(l, "start", s->start);
-		kv_int(l, "count", s->count);
-		break;
-	}
-	case OP_IOMMU_VFIO_IOAS: {
-		struct iommu_vfio_ioas *v = arg;
-
-		kv_int(l, "size", v->size);
-		kv_int(l, "op", v->op);
-		kv_int(l, "ioas_id", v->ioas_id);
-		break;
-	}
-	case OP_IOMMU_IOAS_MAP: {
-		struct iommu_ioas_map *m = arg;
-
-		kv_hex(l, "flags", m->flags);
-		kv_int(l, "ioas_id", m->ioas_id);
-		kv_hex(l, "user_va", m->user_va);
-		kv_hex(l, "length", m->length);
-		kv_hex(l, "iova", m->iova);
-		break;
-	}
-	case OP_IOMMU_IOAS_UNMAP: {
-		struct iommu_ioas_unmap *u = arg;
-
-		kv_int(l, "ioas_id", u->ioas_id);
-		kv_hex(l, "iova", u->iova);
-		kv_hex(l, "length", u->length);
-		break;
-	}
-	default:
-		break;
-	}
-	close_obj(l);
+	vf_sink_object(k, "args");
+	if (vop >= 0)
+		vf_uapi_args(k, vop, (unsigned long)arg);
+	else if (op_defs[op].on == 'D' && arg)
+		vf_uapi_device_args(k, req, arg);
+	vf_sink_object_end(k);
 }
 
 /* What the kernel wrote back, read after the call, whatever it returned. */
-static void args_out(struct line *l, enum op op, void *arg, long ret)
+static void args_out(struct vf_sink *k, enum op op, int vop, unsigned long req, void *arg,
+		     const void *before, long ret)
 {
-	open_obj(l, "out");
-	switch (op) {
-	case OP_IOMMU_GET_INFO: {
-		struct vfio_iommu_type1_info *i = arg;
-
-		kv_int(l, "argsz", i->argsz);
-		kv_flags(l, "flags", vf_info_flag_names, i->flags);
-		kv_hex(l, "iova_pgsizes", i->iova_pgsizes);
-		kv_int(l, "cap_offset", i->cap_offset);
-		if (ret == 0 && (i->flags & VFIO_IOMMU_INFO_CAPS) && i->cap_offset)
-			decode_caps(l, arg, i->argsz, i->cap_offset);
-		break;
-	}
-	case OP_IOMMU_UNMAP_DMA:
-		kv_hex(l, "size", ((struct vfio_iommu_type1_dma_unmap *)arg)->size);
-		break;
-	case OP_GROUP_GET_STATUS:
-		kv_flags(l, "flags", vf_group_flag_names, ((struct vfio_group_status *)arg)->flags);
-		break;
-	case OP_GROUP_GET_DEVICE_FD:
-		if (ret >= 0) {
-			/* fd numbers differ between runs; validity does not */
-			kv_str(l, "fd", "valid");
-			if (ret < MAX_FDS)
-				fd_obj[ret] = OBJ_DEVICE;
-		}
-		break;
-	case OP_DEVICE_GET_INFO: {
-		struct vfio_device_info *d = arg;
-
-		kv_hex(l, "flags", d->flags);
-		kv_int(l, "num_regions", d->num_regions);
-		kv_int(l, "num_irqs", d->num_irqs);
-		break;
-	}
-	case OP_DEVICE_GET_REGION_INFO: {
-		struct vfio_region_info *r = arg;
-
-		kv_hex(l, "flags", r->flags);
-		kv_hex(l, "size", r->size);
-		kv_hex(l, "offset", r->offset);
-		break;
-	}
-	case OP_DEVICE_GET_IRQ_INFO: {
-		struct vfio_irq_info *q = arg;
-
-		kv_hex(l, "flags", q->flags);
-		kv_int(l, "count", q->count);
-		break;
-	}
-	case OP_IOMMU_VFIO_IOAS:
-		kv_int(l, "ioas_id", ((struct iommu_vfio_ioas *)arg)->ioas_id);
-		break;
-	case OP_IOMMU_IOAS_MAP:
-		kv_hex(l, "iova", ((struct iommu_ioas_map *)arg)->iova);
-		break;
-	case OP_IOMMU_IOAS_UNMAP:
-		kv_hex(l, "length", ((struct iommu_ioas_unmap *)arg)->length);
-		break;
-	default:
-		break;
-	}
-	close_obj(l);
+	vf_sink_object(k, "out");
+	if (vop >= 0)
+		vf_uapi_out(k, vop, (unsigned long)arg, before, ret);
+	else if (op_defs[op].on == 'D' && arg)
+		vf_uapi_device_out(k, req, arg);
+	vf_sink_object_end(k);
+	/* the new fd is a device: classified now, as the path would not say so */
+	if (op == OP_GROUP_GET_DEVICE_FD && ret >= 0 && ret < MAX_FDS)
+		fd_obj[ret] = OBJ_DEVICE;
 }
 
 static void resolve(void)
@@ -600,6 +326,7 @@ __attribute__((constructor)) static void trace_init(void)
 {
 	const char *path = getenv("VFCONFORM_TRACE");
 	char def[64], cmd[512];
+	struct vf_sink *k;
 	struct line l;
 	ssize_t n;
 	int fd;
@@ -628,23 +355,40 @@ __attribute__((constructor)) static void trace_init(void)
 	for (ssize_t i = 0; i + 1 < n; i++)
 		if (!cmd[i])
 			cmd[i] = ' ';
-	l.n = 0;
-	open_obj(&l, NULL);
-	kv_str(&l, "format", TRACE_FORMAT);
-	kv_int(&l, "pid", getpid());
-	kv_str(&l, "cmdline", cmd);
-	close_obj(&l);
+	k = line_init(&l);
+	vf_sink_object(k, NULL);
+	vf_sink_str(k, "format", TRACE_FORMAT);
+	vf_sink_int(k, "pid", getpid());
+	vf_sink_str(k, "cmdline", cmd);
+	vf_sink_object_end(k);
 	emit(&l);
+}
+
+/*
+ * The structs whose written-back fields are compared with their inputs
+ * (UNMAP's flags) or bounded by them (GET_INFO's argsz): both lead with
+ * fields the kernel reads, so the copy never reads what the client does not own.
+ */
+static size_t before_len(int vop)
+{
+	if (vop == VF_OP_IOMMU_UNMAP_DMA)
+		return sizeof(struct vfio_iommu_type1_dma_unmap);
+	if (vop == VF_OP_IOMMU_GET_INFO)
+		return sizeof(uint32_t);
+	return 0;
 }
 
 int ioctl(int fd, unsigned long req, ...)
 {
+	uint8_t before[sizeof(struct vfio_iommu_type1_dma_unmap)];
+	struct vf_sink *k;
 	struct line l;
 	enum obj o;
 	enum op op;
 	va_list ap;
 	void *arg;
-	int ret, err;
+	int ret, err, vop;
+	size_t blen;
 
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
@@ -658,16 +402,20 @@ int ioctl(int fd, unsigned long req, ...)
 	if (o == OBJ_OTHER)
 		return real_ioctl(fd, req, arg);
 	op = op_of(o, req);
-	begin(&l, fd, o, op_defs[op].name);
+	vop = op == OP_UNKNOWN ? -1 : vf_op_lookup(op_defs[op].name);
+	k = begin(&l, fd, o, op_defs[op].name);
 	if (op == OP_UNKNOWN)
-		kv_hex(&l, "request", req);
+		vf_sink_hex(k, "request", req);
 	/* the args pointer is only read for ioctls that take a struct */
-	args_in(&l, op, arg);
+	args_in(k, op, vop, req, arg);
+	blen = arg ? before_len(vop) : 0;
+	if (blen)
+		memcpy(before, arg, blen);
 	ret = real_ioctl(fd, req, arg);
 	err = ret < 0 ? errno : 0;
-	result(&l, ret, err);
-	args_out(&l, op, arg, ret);
-	close_obj(&l);
+	vf_uapi_result(k, ret, err);
+	args_out(k, op, vop, req, arg, blen ? before : NULL, ret);
+	vf_sink_object_end(k);
 	emit(&l);
 	errno = err;
 	return ret;
@@ -677,6 +425,7 @@ int ioctl(int fd, unsigned long req, ...)
 static int after_open(const char *path, int ret, int err)
 {
 	enum obj o = classify_path(path);
+	struct vf_sink *k;
 	struct line l;
 
 	if (o == OBJ_OTHER || trace_fd < 0) {
@@ -685,16 +434,16 @@ static int after_open(const char *path, int ret, int err)
 	}
 	if (ret >= 0 && ret < MAX_FDS)
 		fd_obj[ret] = o;
-	begin(&l, ret, o, "open");
-	open_obj(&l, "args");
-	kv_str(&l, "path", path);
-	close_obj(&l);
-	result(&l, ret, err);
-	open_obj(&l, "out");
+	k = begin(&l, ret, o, "open");
+	vf_sink_object(k, "args");
+	vf_sink_str(k, "path", path);
+	vf_sink_object_end(k);
+	vf_uapi_result(k, ret, err);
+	vf_sink_object(k, "out");
 	if (ret >= 0)
-		kv_rdev(&l, ret);
-	close_obj(&l);
-	close_obj(&l);
+		put_rdev(k, ret);
+	vf_sink_object_end(k);
+	vf_sink_object_end(k);
 	emit(&l);
 	errno = err;
 	return ret;
@@ -744,6 +493,7 @@ OPENAT_WRAPPER(openat64, real_openat64)
 int close(int fd)
 {
 	enum obj o = fd >= 0 && fd < MAX_FDS ? fd_obj[fd] : OBJ_NONE;
+	struct vf_sink *k;
 	struct line l;
 	int ret, err;
 
@@ -758,13 +508,13 @@ int close(int fd)
 		return real_close(fd);
 	ret = real_close(fd);
 	err = ret < 0 ? errno : 0;
-	begin(&l, fd, o, "close");
-	open_obj(&l, "args");
-	close_obj(&l);
-	result(&l, ret, err);
-	open_obj(&l, "out");
-	close_obj(&l);
-	close_obj(&l);
+	k = begin(&l, fd, o, "close");
+	vf_sink_object(k, "args");
+	vf_sink_object_end(k);
+	vf_uapi_result(k, ret, err);
+	vf_sink_object(k, "out");
+	vf_sink_object_end(k);
+	vf_sink_object_end(k);
 	emit(&l);
 	errno = err;
 	return ret;

@@ -16,9 +16,9 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 {
 	struct vf_ctx *ctx = ex->ctx;
 	json_t *obs, *out, *acct;
+	struct vf_json_sink js;
 	struct vf_call c = { 0, 0 };
 	bool run = true;
-	const char *en;
 	char pname[16];
 
 	if (s->proc != ex->self) {
@@ -45,10 +45,7 @@ json_t *vf_exec_step(struct vf_exec *ex, const struct vf_step *s, unsigned index
 	ex->fault_out = vf_fault.nth && s->line == vf_fault.line && !s->setup ? out : NULL;
 	if (run)
 		c = vf_step_kind(s->op)->exec(ex, s, out);
-	json_object_set_new(obs, "ret", json_integer(c.ret));
-	en = c.err ? vf_errno_name(c.err) : NULL;
-	json_object_set_new(obs, "errno", c.err ? (en ? json_string(en) : json_integer(c.err)) :
-				       json_null());
+	vf_uapi_result(vf_json_sink_init(&js, obs), c.ret, c.err);
 	json_object_set_new(obs, "out", out);
 	ex->fault_out = NULL;
 	ctx->ops->acct(ctx, acct);

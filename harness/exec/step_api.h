@@ -11,6 +11,8 @@
 #include "exec/exec.h"
 #include "lang/names.h"
 #include "steps/step_kind.h"
+#include "uapi/codec.h"
+#include "uapi/sink_json.h"
 
 #define VF_SMALL_BUF	4096
 #define VF_MAX_ARG_BUF	(1u << 20)
@@ -36,11 +38,6 @@ bool vf_argbuf_init(struct vf_argbuf *a, size_t want);
 json_t *vf_canary_state(const struct vf_argbuf *a, size_t from);
 /* The step's raw= bytes in place of the struct. */
 void vf_put_raw(struct vf_argbuf *a, const struct vf_step *s);
-
-/* Observation values: "0x1f", "READ|WRITE|0x8", "00ff..". */
-json_t *vf_hex(uint64_t v);
-json_t *vf_flags_str(const struct vf_name *tab, uint64_t v);
-json_t *vf_hex_bytes(const uint8_t *b, size_t n);
 
 /* Map and unmap of one step, for count= (repeat.c) and MAPPED. */
 struct vf_call vf_exec_map(struct vf_exec *ex, const struct vf_step *s, json_t *out);

@@ -18,7 +18,7 @@
 
 /* The step kinds: one per line of harness/steps/kinds.h, in its order. */
 enum vf_op {
-#define VF_STEP_KIND(name, desc) VF_OP_##name,
+#define VF_STEP_KIND(name, desc, flag_names, op_names) VF_OP_##name,
 #include "steps/kinds.h"
 #undef VF_STEP_KIND
 	VF_OP_COUNT

@@ -132,6 +132,39 @@ const struct vf_name vf_info_flag_names[] = {
 	{ NULL, 0 }
 };
 
+static const struct {
+	const char *name;
+	const struct vf_name *flags, *ops;
+} op_names[VF_OP_COUNT] = {
+#define VF_STEP_KIND(name, desc, flag_names, op_names) \
+	[VF_OP_##name] = { #name, flag_names, op_names },
+#include "steps/kinds.h"
+#undef VF_STEP_KIND
+};
+
+const char *vf_op_name(enum vf_op op)
+{
+	return op < VF_OP_COUNT ? op_names[op].name : "?";
+}
+
+int vf_op_lookup(const char *name)
+{
+	for (int i = 0; i < VF_OP_COUNT; i++)
+		if (!strcmp(op_names[i].name, name))
+			return i;
+	return -1;
+}
+
+const struct vf_name *vf_op_flag_names(enum vf_op op)
+{
+	return op_names[op].flags ? op_names[op].flags : vf_dirty_flag_names;
+}
+
+const struct vf_name *vf_op_op_names(enum vf_op op)
+{
+	return op_names[op].ops;
+}
+
 const char *vf_field_name(enum vf_field f)
 {
 	return f < VF_F_COUNT ? fields[f] : "?";
@@ -160,6 +193,8 @@ int vf_topo_lookup(const char *name)
 
 bool vf_name_lookup(const struct vf_name *tab, const char *name, uint64_t *value)
 {
+	if (!tab)
+		return false;
 	for (; tab->name; tab++) {
 		if (!strcmp(tab->name, name)) {
 			*value = tab->value;
@@ -171,6 +206,8 @@ bool vf_name_lookup(const struct vf_name *tab, const char *name, uint64_t *value
 
 const char *vf_name_of(const struct vf_name *tab, uint64_t value)
 {
+	if (!tab)
+		return NULL;
 	for (; tab->name; tab++)
 		if (tab->value == value)
 			return tab->name;

@@ -12,6 +12,12 @@ struct vf_name {
 	uint64_t value;
 };
 
+/* Op names and the names of their flags= and op= values, from steps/kinds.h. */
+const char *vf_op_name(enum vf_op op);
+int vf_op_lookup(const char *name);		/* -1 when unknown */
+const struct vf_name *vf_op_flag_names(enum vf_op op);
+/* NULL when the op has no op= field */
+const struct vf_name *vf_op_op_names(enum vf_op op);
 const char *vf_field_name(enum vf_field f);
 int vf_field_lookup(const char *name);
 

@@ -33,7 +33,6 @@ static struct vf_call exec_bind(struct vf_exec *ex, const struct vf_step *s, jso
 }
 
 const struct vf_step_kind vf_step_unbind = {
-	.name = "UNBIND",
 	.about = "unbind a device of a group from its vfio driver",
 	.fields = VF_BIT(VF_F_GROUP) | VF_BIT(VF_F_DEVICE),
 	.flags = VF_KIND_NO_RANGE | VF_KIND_GROUP_DEFAULT | VF_KIND_CHANGES_STATE,
@@ -42,7 +41,6 @@ const struct vf_step_kind vf_step_unbind = {
 };
 
 const struct vf_step_kind vf_step_bind = {
-	.name = "BIND",
 	.about = "bind it again (the runner also rebinds after the case)",
 	.fields = VF_BIT(VF_F_GROUP) | VF_BIT(VF_F_DEVICE),
 	.flags = VF_KIND_NO_RANGE | VF_KIND_GROUP_DEFAULT | VF_KIND_CHANGES_STATE,

@@ -6,24 +6,12 @@
 #include "exec/step_api.h"
 #include "steps/bitmap.h"
 
-#define MAX_BITMAP_HEX	512	/* bytes of a bitmap recorded verbatim */
-
 /* Size of a dirty bitmap covering size bytes at pgsize, as clients compute it. */
 static uint64_t bitmap_bytes(uint64_t size, uint64_t pgsize)
 {
 	uint64_t pages = pgsize ? size / pgsize : 0;
 
 	return ((pages + 63) / 64) * 8;
-}
-
-static void record_bitmap(json_t *out, const uint8_t *bm, uint64_t len)
-{
-	uint64_t bits = 0, show = len < MAX_BITMAP_HEX ? len : MAX_BITMAP_HEX;
-
-	for (uint64_t i = 0; i < len; i++)
-		bits += __builtin_popcount(bm[i]);
-	json_object_set_new(out, "bitmap", vf_hex_bytes(bm, show));
-	json_object_set_new(out, "bitmap_bits", json_integer((json_int_t)bits));
 }
 
 /*
@@ -75,7 +63,10 @@ void vf_step_bitmap_init(struct vf_step_bitmap *sb, const struct vf_step *s)
 /* Record what the kernel wrote into the bitmap (only a successful call's), then free it. */
 void vf_step_bitmap_done(struct vf_step_bitmap *sb, json_t *out, const struct vf_call *c)
 {
+	struct vf_json_sink js;
+
 	if (sb->b.data && c->ret == 0 && sb->b.size < VF_MAX_ARG_BUF)
-		record_bitmap(out, (const uint8_t *)sb->b.data, sb->b.size);
+		vf_uapi_bitmap(vf_json_sink_init(&js, out), (const uint8_t *)sb->b.data,
+			       sb->b.size);
 	vf_bitmap_free(&sb->mem);
 }

@@ -58,7 +58,6 @@ static void gen_close(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_close = {
-	.name = "CLOSE",
 	.about = "close a container, group or device fd of the case",
 	.fields = VF_BIT(VF_F_CONTAINER) | VF_BIT(VF_F_GROUP) | VF_BIT(VF_F_DEVICE),
 	.flags = VF_KIND_NO_RANGE | VF_KIND_CHANGES_STATE,

@@ -36,7 +36,6 @@ static void gen_api_version(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_get_api_version = {
-	.name = "GET_API_VERSION",
 	.about = "VFIO_GET_API_VERSION on the container",
 	.fields = VF_BIT(VF_F_CONTAINER),
 	.personalities = VF_PERS_BOTH,
@@ -50,7 +49,6 @@ static void gen_check_extension(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_check_extension = {
-	.name = "CHECK_EXTENSION",
 	.about = "VFIO_CHECK_EXTENSION ext= on the container",
 	.fields = VF_BIT(VF_F_EXT) | VF_BIT(VF_F_CONTAINER),
 	.personalities = VF_PERS_BOTH,
@@ -65,7 +63,6 @@ static void gen_set_iommu(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_set_iommu = {
-	.name = "SET_IOMMU",
 	.about = "choose the container's IOMMU driver, type=",
 	.fields = VF_BIT(VF_F_TYPE) | VF_BIT(VF_F_CONTAINER),
 	.flags = VF_KIND_CHANGES_STATE,

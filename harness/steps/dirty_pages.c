@@ -65,14 +65,12 @@ static void gen_dirty_pages(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_dirty_pages = {
-	.name = "IOMMU_DIRTY_PAGES",
 	.about = "start, stop or read type1's dirty page tracking",
 	.fields = VF_BIT(VF_F_ARGSZ) | VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE) | VF_BIT(VF_F_FLAGS) |
 		  VF_BIT(VF_F_PGSIZE) | VF_BIT(VF_F_BITMAP_SIZE) | VF_BIT(VF_F_RAW) |
 		  VF_BIT(VF_F_CONTAINER),
 	.flags = VF_KIND_CHANGES_STATE | VF_KIND_SHOWS_STATE,
 	.personalities = VF_PERS_TYPE1,
-	.flag_names = vf_dirty_flag_names,
 	.exec = exec_dirty,
 	.fuzz = { .common = 5, .gen = gen_dirty_pages },
 };

@@ -32,7 +32,6 @@ static void gen_set_container(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_group_set_container = {
-	.name = "GROUP_SET_CONTAINER",
 	.about = "put the group into a container (fd= passes any number instead)",
 	.fields = VF_BIT(VF_F_GROUP) | VF_BIT(VF_F_FD) | VF_BIT(VF_F_CONTAINER),
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_CHANGES_STATE,
@@ -47,7 +46,6 @@ static void gen_unset_container(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_group_unset_container = {
-	.name = "GROUP_UNSET_CONTAINER",
 	.about = "take the group out of its container",
 	.fields = VF_BIT(VF_F_GROUP),
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_CHANGES_STATE,

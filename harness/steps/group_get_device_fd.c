@@ -13,6 +13,7 @@ static struct vf_call exec_device_fd(struct vf_exec *ex, const struct vf_step *s
 {
 	unsigned dev = vf_has(s, VF_F_DEVICE) ? (unsigned)s->val[VF_F_DEVICE] : 0;
 	const char *name = ex->ctx->ops->device_name(ex->ctx, (unsigned)s->val[VF_F_GROUP], dev);
+	struct vf_json_sink js;
 	struct vf_call c;
 
 	/* a device the topology does not have: the kernel must say no */
@@ -20,9 +21,8 @@ static struct vf_call exec_device_fd(struct vf_exec *ex, const struct vf_step *s
 		name = "vfconform-no-such-device";
 	c = vf_do_ioctl(ex, ex->ctx->group[s->val[VF_F_GROUP]], VFIO_GROUP_GET_DEVICE_FD,
 		     (void *)name);
+	vf_uapi_device_fd_out(vf_json_sink_init(&js, out), c.ret);
 	if (c.ret >= 0) {
-		/* fd numbers are not comparable across backends; validity is */
-		json_object_set_new(out, "fd", json_string("valid"));
 		if (ex->n_device_fds < VF_MAX_DEVICE_FDS)
 			ex->device_fds[ex->n_device_fds++] = (int)c.ret;
 		else
@@ -40,7 +40,6 @@ static void gen_device_fd(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_group_get_device_fd = {
-	.name = "GROUP_GET_DEVICE_FD",
 	.about = "open device N of the group (its name comes from the topology)",
 	.fields = VF_BIT(VF_F_GROUP) | VF_BIT(VF_F_DEVICE),
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_CHANGES_STATE,

@@ -14,6 +14,7 @@ static struct vf_call exec_group_status(struct vf_exec *ex, const struct vf_step
 	struct vfio_group_status st = {
 		.argsz = vf_has(s, VF_F_ARGSZ) ? (uint32_t)s->val[VF_F_ARGSZ] : sizeof(st),
 	};
+	struct vf_json_sink js;
 	struct vf_argbuf a;
 	struct vf_call c;
 	size_t owned = s->raw ? s->raw_len : sizeof(st);
@@ -26,7 +27,7 @@ static struct vf_call exec_group_status(struct vf_exec *ex, const struct vf_step
 		memcpy(a.p, &st, sizeof(st));
 	c = vf_do_ioctl(ex, ex->ctx->group[s->val[VF_F_GROUP]], VFIO_GROUP_GET_STATUS, a.p);
 	memcpy(&st, a.p, sizeof(st));
-	json_object_set_new(out, "flags", vf_flags_str(vf_group_flag_names, st.flags));
+	vf_uapi_group_status_out(vf_json_sink_init(&js, out), &st);
 	json_object_set_new(out, "canary", vf_canary_state(&a, owned));
 	free(a.p);
 	return c;
@@ -39,7 +40,6 @@ static void gen_group_status(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_group_get_status = {
-	.name = "GROUP_GET_STATUS",
 	.about = "a group's flags: viable, container set",
 	.fields = VF_BIT(VF_F_GROUP) | VF_BIT(VF_F_ARGSZ) | VF_BIT(VF_F_RAW),
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_SHOWS_STATE,

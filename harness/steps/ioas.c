@@ -35,6 +35,8 @@ static struct vf_call native_ioctl(struct vf_exec *ex, const struct vf_step *s, 
 static struct vf_call exec_native_ioas(struct vf_exec *ex, const struct vf_step *s, json_t *out)
 {
 	uint32_t id = (uint32_t)s->val[VF_F_IOAS_ID];
+	struct vf_json_sink js;
+	struct vf_sink *sink = vf_json_sink_init(&js, out);
 	struct vf_call c = { -1, EINVAL };
 
 	switch (s->op) {
@@ -44,8 +46,7 @@ static struct vf_call exec_native_ioas(struct vf_exec *ex, const struct vf_step 
 		};
 
 		c = native_ioctl(ex, s, IOMMU_IOAS_ALLOC, &a, sizeof(a));
-		if (c.ret == 0)
-			json_object_set_new(out, "ioas_id", json_integer(a.out_ioas_id));
+		vf_uapi_ioas_alloc_out(sink, &a, c.ret);
 		break;
 	}
 	case VF_OP_IOMMU_IOAS_MAP: {
@@ -61,9 +62,7 @@ static struct vf_call exec_native_ioas(struct vf_exec *ex, const struct vf_step 
 
 		m.user_va = vf_vaddr_of(ex, s, out);
 		c = native_ioctl(ex, s, IOMMU_IOAS_MAP, &m, sizeof(m));
-		/* without FIXED_IOVA the kernel picks the iova: that is the observation */
-		if (c.ret == 0)
-			json_object_set_new(out, "iova", vf_hex(m.iova));
+		vf_uapi_ioas_map_out(sink, &m, c.ret);
 		break;
 	}
 	case VF_OP_IOMMU_IOAS_UNMAP: {
@@ -73,7 +72,7 @@ static struct vf_call exec_native_ioas(struct vf_exec *ex, const struct vf_step 
 		};
 
 		c = native_ioctl(ex, s, IOMMU_IOAS_UNMAP, &u, sizeof(u));
-		json_object_set_new(out, "size", vf_hex(u.length));
+		vf_uapi_ioas_unmap_out(sink, &u);
 		break;
 	}
 	case VF_OP_IOMMU_DESTROY: {
@@ -91,7 +90,6 @@ static struct vf_call exec_native_ioas(struct vf_exec *ex, const struct vf_step 
 #define NATIVE_FIELDS	(VF_BIT(VF_F_RAW) | VF_BIT(VF_F_CONTAINER))
 
 const struct vf_step_kind vf_step_ioas_alloc = {
-	.name = "IOMMU_IOAS_ALLOC",
 	.about = "a new IOAS on the container's iommufd (its id is out.ioas_id)",
 	.fields = VF_BIT(VF_F_FLAGS) | NATIVE_FIELDS,
 	.flags = VF_KIND_CHANGES_STATE,
@@ -100,18 +98,15 @@ const struct vf_step_kind vf_step_ioas_alloc = {
 };
 
 const struct vf_step_kind vf_step_ioas_map = {
-	.name = "IOMMU_IOAS_MAP",
 	.about = "map into an IOAS natively (without FIXED_IOVA the kernel picks the iova)",
 	.fields = VF_BIT(VF_F_IOAS_ID) | VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE) |
 		  VF_BIT(VF_F_VADDR) | VF_BIT(VF_F_FLAGS) | NATIVE_FIELDS,
 	.flags = VF_KIND_CHANGES_STATE,
 	.personalities = VF_PERS_COMPAT,
-	.flag_names = vf_ioas_map_flag_names,
 	.exec = exec_native_ioas,
 };
 
 const struct vf_step_kind vf_step_ioas_unmap = {
-	.name = "IOMMU_IOAS_UNMAP",
 	.about = "unmap from an IOAS natively",
 	.fields = VF_BIT(VF_F_IOAS_ID) | VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE) | NATIVE_FIELDS,
 	.flags = VF_KIND_CHANGES_STATE | VF_KIND_SHOWS_STATE,
@@ -120,7 +115,6 @@ const struct vf_step_kind vf_step_ioas_unmap = {
 };
 
 const struct vf_step_kind vf_step_destroy = {
-	.name = "IOMMU_DESTROY",
 	.about = "destroy an iommufd object by id",
 	.fields = VF_BIT(VF_F_IOAS_ID) | VF_BIT(VF_F_CONTAINER),
 	.flags = VF_KIND_CHANGES_STATE,

@@ -38,7 +38,7 @@ static struct vf_call exec_ioctl(struct vf_exec *ex, const struct vf_step *s, js
 		return (struct vf_call){ -1, ENOMEM };
 	vf_put_raw(&a, s);
 	c = vf_do_ioctl(ex, target(ex, s), req, a.p);
-	json_object_set_new(out, "bytes", vf_hex_bytes(a.p, s->raw_len));
+	json_object_set_new(out, "bytes", vf_json_hex_bytes(a.p, s->raw_len));
 	json_object_set_new(out, "canary", vf_canary_state(&a, s->raw_len));
 	free(a.p);
 	return c;
@@ -58,7 +58,6 @@ static bool check_ioctl(struct vf_step_check *chk, const struct vf_step *s)
  * personalities and would only thin out the steps that find differences.
  */
 const struct vf_step_kind vf_step_ioctl = {
-	.name = "IOCTL",
 	.about = "request req= on the container (default), group= or device= fd, raw= bytes",
 	.fields = VF_BIT(VF_F_REQ) | VF_BIT(VF_F_RAW) | VF_BIT(VF_F_CONTAINER) |
 		  VF_BIT(VF_F_GROUP) | VF_BIT(VF_F_DEVICE),

@@ -60,14 +60,12 @@ static void gen_map_dma(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_map_dma = {
-	.name = "IOMMU_MAP_DMA",
 	.about = "map vaddr..+size at iova (struct vfio_iommu_type1_dma_map)",
 	.fields = VF_BIT(VF_F_ARGSZ) | VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE) | VF_BIT(VF_F_VADDR) |
 		  VF_BIT(VF_F_FLAGS) | VF_BIT(VF_F_RAW) | VF_BIT(VF_F_CONTAINER) |
 		  VF_BIT(VF_F_REPEAT),
 	.flags = VF_KIND_CHANGES_STATE,
 	.personalities = VF_PERS_BOTH,
-	.flag_names = vf_map_flag_names,
 	.exec = exec_map_dma,
 	.fuzz = { .common = 28, .gen = gen_map_dma },
 };

@@ -33,15 +33,15 @@ static void probe_flush(struct probe *p)
 		return;
 	if (p->run_err == 0) {
 		pair = json_array();
-		json_array_append_new(pair, vf_hex(p->run_first));
-		json_array_append_new(pair, vf_hex(p->run_last));
+		json_array_append_new(pair, vf_json_hex(p->run_first));
+		json_array_append_new(pair, vf_json_hex(p->run_last));
 		json_array_append_new(p->mapped, pair);
 	} else {
 		json_t *o = json_object();
 		const char *n = vf_errno_name(p->run_err);
 
-		json_object_set_new(o, "first", vf_hex(p->run_first));
-		json_object_set_new(o, "last", vf_hex(p->run_last));
+		json_object_set_new(o, "first", vf_json_hex(p->run_first));
+		json_object_set_new(o, "last", vf_json_hex(p->run_last));
 		json_object_set_new(o, "errno", n ? json_string(n) : json_integer(p->run_err));
 		json_array_append_new(p->other, o);
 	}
@@ -171,7 +171,6 @@ static void gen_mapped(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_mapped = {
-	.name = "MAPPED",
 	.about = "which pages of iova..+size are mapped, found by trying to map them",
 	.fields = VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE) | VF_BIT(VF_F_CONTAINER),
 	.flags = VF_KIND_ALWAYS_SHOWS,

@@ -54,13 +54,11 @@ static void gen_mdev_dma(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_mdev_dma = {
-	.name = "MDEV_DMA",
 	.about = "the emulated device pins, unpins, reads or writes iova..+size",
 	.fields = VF_BIT(VF_F_OP) | VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE),
 	.flags = VF_KIND_NO_RANGE | VF_KIND_CHANGES_STATE | VF_KIND_SHOWS_STATE |
 		 VF_KIND_OP_NAMES_ONLY,
 	.personalities = VF_PERS_BOTH,
-	.op_names = vf_mdev_op_names,
 	.check = check_mdev_dma,
 	.exec = exec_mdev_dma,
 	.fuzz = { .rare = 10, .usable = has_mdev, .gen = gen_mdev_dma },

@@ -38,7 +38,6 @@ static bool check_open_container(struct vf_step_check *chk, const struct vf_step
 }
 
 const struct vf_step_kind vf_step_open_container = {
-	.name = "OPEN_CONTAINER",
 	.about = "open one more container as cN (c0 is the header's)",
 	.fields = VF_BIT(VF_F_CONTAINER),
 	.flags = VF_KIND_NO_RANGE | VF_KIND_CHANGES_STATE,

@@ -39,7 +39,6 @@ static bool check_open_group(struct vf_step_check *chk, const struct vf_step *s)
 }
 
 const struct vf_step_kind vf_step_open_group = {
-	.name = "OPEN_GROUP",
 	.about = "open a group node again (after CLOSE, or a second time)",
 	.fields = VF_BIT(VF_F_GROUP),
 	.flags = VF_KIND_NO_RANGE | VF_KIND_CHANGES_STATE,

@@ -38,7 +38,6 @@ static bool check_proc(struct vf_step_check *chk, const struct vf_step *s)
 }
 
 const struct vf_step_kind vf_step_fork = {
-	.name = "FORK",
 	.about = "fork process pN: later \"@pN\" steps run in it",
 	.fields = VF_BIT(VF_F_PROC),
 	.flags = VF_KIND_NO_RANGE | VF_KIND_CHANGES_STATE,
@@ -48,7 +47,6 @@ const struct vf_step_kind vf_step_fork = {
 };
 
 const struct vf_step_kind vf_step_exit = {
-	.name = "EXIT",
 	.about = "end process pN (its fds close, its mm goes away); out.status says how",
 	.fields = VF_BIT(VF_F_PROC),
 	.flags = VF_KIND_NO_RANGE | VF_KIND_CHANGES_STATE,

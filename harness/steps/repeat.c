@@ -43,6 +43,6 @@ struct vf_call vf_exec_repeat(struct vf_exec *ex, const struct vf_step *s, json_
 	if (i < n)
 		json_object_set_new(out, "failed_at", json_integer((json_int_t)i));
 	if (s->op == VF_OP_IOMMU_UNMAP_DMA)
-		json_object_set_new(out, "size", vf_hex(unmapped));
+		json_object_set_new(out, "size", vf_json_hex(unmapped));
 	return c;
 }

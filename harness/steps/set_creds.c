@@ -62,7 +62,6 @@ static void gen_set_creds(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_set_creds = {
-	.name = "SET_CREDS",
 	.about = "change credentials and/or RLIMIT_MEMLOCK mid-case",
 	.fields = VF_BIT(VF_F_CRED) | VF_BIT(VF_F_MEMLOCK),
 	.flags = VF_KIND_NO_RANGE | VF_KIND_CHANGES_STATE,

@@ -56,13 +56,10 @@ struct vf_call {
 };
 
 struct vf_step_kind {
-	const char *name;		/* as in case files and observations */
 	const char *about;		/* one line, for `vfconform steps` */
 	uint32_t fields;		/* VF_BIT(enum vf_field) it accepts */
 	unsigned flags;			/* enum vf_kind_flags */
 	unsigned personalities;		/* enum vf_personality_mask */
-	const struct vf_name *flag_names;	/* flags= values; NULL: the dirty flags' */
-	const struct vf_name *op_names;		/* op= values, if it has op= */
 	/* Parse time: what the line must hold beyond its fields; false with chk->msg set. */
 	bool (*check)(struct vf_step_check *chk, const struct vf_step *s);
 	/* Run it: issue the call(s) through the backend, record what came back in out. */
@@ -82,13 +79,7 @@ struct vf_step_kind {
 /* The descriptor of op; never NULL for op < VF_OP_COUNT. */
 const struct vf_step_kind *vf_step_kind(enum vf_op op);
 
-const char *vf_op_name(enum vf_op op);
-int vf_op_lookup(const char *name);		/* -1 when unknown */
 uint32_t vf_op_fields(enum vf_op op);
-/* Flag names of the op's flags= field. */
-const struct vf_name *vf_op_flag_names(enum vf_op op);
-/* Names of the op's op= field (NULL when it has none). */
-const struct vf_name *vf_op_op_names(enum vf_op op);
 /* The descriptor named in an observation's "op" (gap.c); NULL when unknown. */
 const struct vf_step_kind *vf_step_kind_named(const char *name);
 
@@ -97,7 +88,8 @@ bool vf_check_fail(struct vf_step_check *chk, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Every descriptor: vf_step_<desc> of kinds.h. */
-#define VF_STEP_KIND(name, desc) extern const struct vf_step_kind vf_step_##desc;
+#define VF_STEP_KIND(name, desc, flag_names, op_names) \
+	extern const struct vf_step_kind vf_step_##desc;
 #include "steps/kinds.h"
 #undef VF_STEP_KIND
 

@@ -19,7 +19,9 @@ struct vf_call vf_exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_t
 	uint32_t flags = vf_has(s, VF_F_FLAGS) ? (uint32_t)s->val[VF_F_FLAGS] : 0;
 	bool dirty = flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP;
 	size_t owned = dirty ? sizeof(arg) : sizeof(arg.u);
+	struct vfio_iommu_type1_dma_unmap before, after;
 	struct vf_step_bitmap sb = { 0 };
+	struct vf_json_sink js;
 	struct vf_argbuf a;
 	struct vf_call c;
 
@@ -42,11 +44,11 @@ struct vf_call vf_exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_t
 	} else {
 		memcpy(a.p, &arg, owned);
 	}
+	before = arg.u;
 	c = vf_do_ioctl(ex, vf_chandle(ex, s), VFIO_IOMMU_UNMAP_DMA, a.p);
-	memcpy(&arg, a.p, sizeof(arg));
-	json_object_set_new(out, "size", vf_hex(arg.u.size));
-	if (arg.u.flags != flags && !s->raw)
-		json_object_set_new(out, "flags", json_integer(arg.u.flags));
+	memcpy(&after, a.p, sizeof(after));
+	/* raw bytes have no flags of the case's to compare with */
+	vf_uapi_unmap_out(vf_json_sink_init(&js, out), &after, s->raw ? NULL : &before);
 	json_object_set_new(out, "canary", vf_canary_state(&a, owned));
 	vf_step_bitmap_done(&sb, out, &c);
 	free(a.p);
@@ -84,14 +86,12 @@ static void gen_unmap_dma(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_unmap_dma = {
-	.name = "IOMMU_UNMAP_DMA",
 	.about = "unmap iova..+size, optionally reading the dirty bitmap",
 	.fields = VF_BIT(VF_F_ARGSZ) | VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE) | VF_BIT(VF_F_FLAGS) |
 		  VF_BIT(VF_F_PGSIZE) | VF_BIT(VF_F_BITMAP_SIZE) | VF_BIT(VF_F_RAW) |
 		  VF_BIT(VF_F_CONTAINER) | VF_BIT(VF_F_REPEAT),
 	.flags = VF_KIND_CHANGES_STATE | VF_KIND_SHOWS_STATE,
 	.personalities = VF_PERS_BOTH,
-	.flag_names = vf_unmap_flag_names,
 	.exec = exec_unmap_dma,
 	.fuzz = { .common = 18, .gen = gen_unmap_dma },
 };

@@ -17,6 +17,7 @@ static struct vf_call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s
 		.ioas_id = (uint32_t)s->val[VF_F_IOAS_ID],
 		.op = (uint16_t)s->val[VF_F_OP],
 	};
+	struct vf_json_sink js;
 	struct vf_argbuf a;
 	struct vf_call c;
 	size_t owned = s->raw ? s->raw_len : sizeof(v);
@@ -29,7 +30,7 @@ static struct vf_call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s
 		memcpy(a.p, &v, sizeof(v));
 	c = vf_do_ioctl(ex, vf_chandle(ex, s), IOMMU_VFIO_IOAS, a.p);
 	memcpy(&v, a.p, sizeof(v));
-	json_object_set_new(out, "ioas_id", json_integer(v.ioas_id));
+	vf_uapi_vfio_ioas_out(vf_json_sink_init(&js, out), &v);
 	json_object_set_new(out, "canary", vf_canary_state(&a, owned));
 	free(a.p);
 	return c;
@@ -46,13 +47,11 @@ static void gen_vfio_ioas(struct fz_gen *g, char *l)
 }
 
 const struct vf_step_kind vf_step_vfio_ioas = {
-	.name = "IOMMU_VFIO_IOAS",
 	.about = "get, set or clear the IOAS the compat container uses",
 	.fields = VF_BIT(VF_F_OP) | VF_BIT(VF_F_IOAS_ID) | VF_BIT(VF_F_SIZE) | VF_BIT(VF_F_RAW) |
 		  VF_BIT(VF_F_CONTAINER),
 	.flags = VF_KIND_CHANGES_STATE,
 	.personalities = VF_PERS_COMPAT,
-	.op_names = vf_ioas_op_names,
 	.exec = exec_vfio_ioas,
 	.fuzz = { .common = 3, .gen = gen_vfio_ioas },
 };

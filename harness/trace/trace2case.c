@@ -2,7 +2,11 @@
 /*
  * vfconform trace2case: a vfconform-trace recording (JSON lines) becomes a
  * case file, so what a real client did to its container replays on every
- * backend. What is kept and what is abstracted:
+ * backend. The interposer records args and out with the runner's own uAPI
+ * codec (harness/uapi/), so a record already speaks the case language: a
+ * step line is the record's op and fields under the same names (step_maps
+ * below), and only the abstractions that follow rewrite values. What is kept
+ * and what is abstracted:
  *
  * - container ioctls (API version, extensions, SET_IOMMU, GET_INFO, MAP,
  *   UNMAP, DIRTY_PAGES) and group ioctls (status, set/unset container) are
@@ -36,6 +40,9 @@
 #define MAX_CLUSTERS	4096
 #define SZ_2M		(2ull << 20)
 #define IOVA_BASE	(4ull << 30)
+/* what clients/trace/vfconform-trace.c writes: args and out in observation keys */
+#define TRACE_FORMAT	"vfconform-trace/2"
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct cluster {
 	uint64_t start, end;	/* [start, end) of the client's vaddrs */
@@ -195,75 +202,98 @@ static int plan_groups(struct t2c *t)
 	return 0;
 }
 
-static void expect_errno(FILE *f, json_t *r)
-{
-	const char *e = json_string_value(json_object_get(r, "errno"));
+/*
+ * A kept op: the record's args fields a step line gives (in this order, those
+ * the record has) and what the expectation checks besides errno: ret, and
+ * out fields (by the same names, as `expect` reads a step's out).
+ */
+struct step_map {
+	const char *op;
+	bool group;		/* a group ioctl: group=gN, from the record's fd */
+	bool ret;
+	const char *args[6];
+	const char *out[2];
+};
 
-	fprintf(f, "expect           errno=%s", e ? e : "0");
+static const struct step_map step_maps[] = {
+	{ "GET_API_VERSION", .ret = true },
+	{ "CHECK_EXTENSION", .ret = true, .args = { "ext" } },
+	{ "SET_IOMMU", .args = { "type" } },
+	{ "IOMMU_GET_INFO", .args = { "argsz" } },
+	{ "IOMMU_MAP_DMA", .args = { "iova", "size", "vaddr", "flags" } },
+	{ "IOMMU_UNMAP_DMA", .args = { "iova", "size", "flags", "pgsize", "bitmap_size" },
+	  .out = { "size" } },
+	{ "IOMMU_DIRTY_PAGES", .args = { "flags", "iova", "size", "pgsize", "bitmap_size" } },
+	{ "GROUP_GET_STATUS", .group = true, .out = { "flags" } },
+	{ "GROUP_SET_CONTAINER", .group = true },
+	{ "GROUP_UNSET_CONTAINER", .group = true },
+};
+
+static const struct step_map *step_map_of(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(step_maps); i++)
+		if (!strcmp(step_maps[i].op, name))
+			return &step_maps[i];
+	return NULL;
+}
+
+/* " key=value" as the record spells the value, but for the case's abstractions. */
+static void put_field(struct t2c *t, FILE *f, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v)
+		return;
+	if (!strcmp(key, "iova"))
+		fprintf(f, " iova=0x%llx", (unsigned long long)iova_of(t, hexval(o, key)));
+	else if (!strcmp(key, "vaddr"))
+		fprintf(f, " vaddr=mem+0x%llx", (unsigned long long)mem_offset(t, hexval(o, key)));
+	else if (json_is_integer(v))
+		fprintf(f, " %s=%lld", key, json_integer_value(v));
+	else
+		fprintf(f, " %s=%s", key, str(o, key));
 }
 
 static void emit_step(struct t2c *t, FILE *f, json_t *r)
 {
 	json_t *a = json_object_get(r, "args"), *o = json_object_get(r, "out");
-	const char *name = op(r);
+	const char *name = op(r), *e = json_string_value(json_object_get(r, "errno"));
+	const struct step_map *m = step_map_of(name);
 	struct gfd *g = gfd_find(t, fd_of(r));
+	char line[512] = "";
+	FILE *l;
 
-	if (!strcmp(name, "GET_API_VERSION")) {
-		fprintf(f, "GET_API_VERSION\n");
-		expect_errno(f, r);
-		fprintf(f, " ret=%lld\n", json_integer_value(json_object_get(r, "ret")));
-	} else if (!strcmp(name, "CHECK_EXTENSION")) {
-		fprintf(f, "CHECK_EXTENSION  ext=%s\n", str(a, "ext"));
-		expect_errno(f, r);
-		fprintf(f, " ret=%lld\n", json_integer_value(json_object_get(r, "ret")));
-	} else if (!strcmp(name, "SET_IOMMU")) {
-		fprintf(f, "SET_IOMMU        type=%s\n", str(a, "type"));
-		expect_errno(f, r);
-		fputc('\n', f);
-	} else if (!strcmp(name, "IOMMU_GET_INFO")) {
-		fprintf(f, "IOMMU_GET_INFO   argsz=%lld\n",
-			json_integer_value(json_object_get(a, "argsz")));
-		expect_errno(f, r);
-		fputc('\n', f);
-	} else if (!strcmp(name, "IOMMU_MAP_DMA")) {
-		fprintf(f, "IOMMU_MAP_DMA    iova=0x%llx size=0x%llx vaddr=mem+0x%llx flags=%s\n",
-			(unsigned long long)iova_of(t, hexval(a, "iova")),
-			(unsigned long long)hexval(a, "size"),
-			(unsigned long long)mem_offset(t, hexval(a, "vaddr")), str(a, "flags"));
-		expect_errno(f, r);
-		fputc('\n', f);
-	} else if (!strcmp(name, "IOMMU_UNMAP_DMA")) {
-		fprintf(f, "IOMMU_UNMAP_DMA  iova=0x%llx size=0x%llx flags=%s\n",
-			(unsigned long long)iova_of(t, hexval(a, "iova")),
-			(unsigned long long)hexval(a, "size"), str(a, "flags"));
-		expect_errno(f, r);
-		fprintf(f, " size=0x%llx\n", (unsigned long long)hexval(o, "size"));
-	} else if (!strcmp(name, "IOMMU_DIRTY_PAGES")) {
-		fprintf(f, "IOMMU_DIRTY_PAGES flags=%s\n", str(a, "flags"));
-		expect_errno(f, r);
-		fputc('\n', f);
-	} else if (!strcmp(name, "GROUP_GET_STATUS") && g) {
-		fprintf(f, "GROUP_GET_STATUS group=g%d\n", g->group);
-		expect_errno(f, r);
-		fprintf(f, " flags=%s\n", str(o, "flags"));
-	} else if (!strcmp(name, "GROUP_SET_CONTAINER") && g) {
-		fprintf(f, "GROUP_SET_CONTAINER group=g%d\n", g->group);
-		expect_errno(f, r);
-		fputc('\n', f);
-		if (json_is_null(json_object_get(r, "errno")))
-			g->attached = true;
-	} else if (!strcmp(name, "GROUP_UNSET_CONTAINER") && g) {
-		fprintf(f, "GROUP_UNSET_CONTAINER group=g%d\n", g->group);
-		expect_errno(f, r);
-		fputc('\n', f);
-		if (json_is_null(json_object_get(r, "errno")))
-			g->attached = false;
-	} else if (!strcmp(name, "GROUP_GET_DEVICE_FD") && g) {
-		fprintf(f, "# GROUP_GET_DEVICE_FD group=g%d (%s): device fds are not modelled\n",
-			g->group, str(a, "device"));
-	} else {
-		fprintf(f, "# %s on the %s: not replayed\n", name, obj(r));
+	if (!m || (m->group && !g)) {
+		if (!strcmp(name, "GROUP_GET_DEVICE_FD") && g)
+			fprintf(f, "# GROUP_GET_DEVICE_FD group=g%d (%s): device fds are not "
+				"modelled\n", g->group, str(a, "device"));
+		else
+			fprintf(f, "# %s on the %s: not replayed\n", name, obj(r));
+		return;
 	}
+	/* the fields first, so the op's column is padded only when some follow */
+	l = fmemopen(line, sizeof(line), "w");
+	if (!l)
+		return;
+	if (m->group)
+		fprintf(l, " group=g%d", g->group);
+	for (size_t i = 0; i < ARRAY_LEN(m->args) && m->args[i]; i++)
+		put_field(t, l, a, m->args[i]);
+	fclose(l);
+	if (line[0])
+		fprintf(f, "%-16s%s\n", name, line);
+	else
+		fprintf(f, "%s\n", name);
+	fprintf(f, "expect           errno=%s", e ? e : "0");
+	if (m->ret)
+		fprintf(f, " ret=%lld", json_integer_value(json_object_get(r, "ret")));
+	for (size_t i = 0; i < ARRAY_LEN(m->out) && m->out[i]; i++)
+		put_field(t, f, o, m->out[i]);
+	fputc('\n', f);
+	if (!strcmp(name, "GROUP_SET_CONTAINER") && json_is_null(json_object_get(r, "errno")))
+		g->attached = true;
+	if (!strcmp(name, "GROUP_UNSET_CONTAINER") && json_is_null(json_object_get(r, "errno")))
+		g->attached = false;
 }
 
 static void emit_case(struct t2c *t, FILE *f, const char *name, const char *about,
@@ -369,9 +399,9 @@ static int load(struct t2c *t, const char *path)
 			continue;
 		}
 		if (json_object_get(r, "format")) {
-			if (strcmp(str(r, "format"), "vfconform-trace/1")) {
-				fprintf(stderr, "%s:%u: not a vfconform-trace/1 trace\n", path,
-					lineno);
+			if (strcmp(str(r, "format"), TRACE_FORMAT)) {
+				fprintf(stderr, "%s:%u: not a %s trace\n", path, lineno,
+					TRACE_FORMAT);
 				ret = -1;
 			}
 			json_decref(r);
