@@ -40,6 +40,7 @@ const struct vf_step_kind vf_step_get_api_version = {
 	.fields = VF_BIT(VF_F_CONTAINER),
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_api_version,
+	.trace = { .replay = true, .ret = true },
 	.fuzz = { .common = 2, .gen = gen_api_version },
 };
 
@@ -53,6 +54,7 @@ const struct vf_step_kind vf_step_check_extension = {
 	.fields = VF_BIT(VF_F_EXT) | VF_BIT(VF_F_CONTAINER),
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_check_extension,
+	.trace = { .replay = true, .ret = true, .args = { "ext" } },
 	.fuzz = { .common = 5, .gen = gen_check_extension },
 };
 
@@ -68,5 +70,6 @@ const struct vf_step_kind vf_step_set_iommu = {
 	.flags = VF_KIND_CHANGES_STATE,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_set_iommu,
+	.trace = { .replay = true, .args = { "type" } },
 	.fuzz = { .common = 5, .gen = gen_set_iommu },
 };

@@ -72,5 +72,7 @@ const struct vf_step_kind vf_step_dirty_pages = {
 	.flags = VF_KIND_CHANGES_STATE | VF_KIND_SHOWS_STATE,
 	.personalities = VF_PERS_TYPE1,
 	.exec = exec_dirty,
+	.trace = { .replay = true,
+		    .args = { "flags", "iova", "size", "pgsize", "bitmap_size" } },
 	.fuzz = { .common = 5, .gen = gen_dirty_pages },
 };

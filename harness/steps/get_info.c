@@ -82,5 +82,6 @@ const struct vf_step_kind vf_step_get_info = {
 	.flags = VF_KIND_ARGSZ_AUTO,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_get_info,
+	.trace = { .replay = true, .args = { "argsz" } },
 	.fuzz = { .common = 6, .gen = gen_get_info },
 };

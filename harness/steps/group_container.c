@@ -37,6 +37,7 @@ const struct vf_step_kind vf_step_group_set_container = {
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_CHANGES_STATE,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_set_container,
+	.trace = { .replay = true, .group = true },
 	.fuzz = { .common = 6, .gen = gen_set_container },
 };
 
@@ -51,5 +52,6 @@ const struct vf_step_kind vf_step_group_unset_container = {
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_CHANGES_STATE,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_unset_container,
+	.trace = { .replay = true, .group = true },
 	.fuzz = { .common = 6, .gen = gen_unset_container },
 };

@@ -45,5 +45,6 @@ const struct vf_step_kind vf_step_group_get_status = {
 	.flags = VF_KIND_GROUP_DEFAULT | VF_KIND_SHOWS_STATE,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_group_status,
+	.trace = { .replay = true, .group = true, .out = { "flags" } },
 	.fuzz = { .common = 3, .gen = gen_group_status },
 };

@@ -67,5 +67,6 @@ const struct vf_step_kind vf_step_map_dma = {
 	.flags = VF_KIND_CHANGES_STATE,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_map_dma,
+	.trace = { .replay = true, .args = { "iova", "size", "vaddr", "flags" } },
 	.fuzz = { .common = 28, .gen = gen_map_dma },
 };

@@ -65,6 +65,20 @@ struct vf_step_kind {
 	/* Run it: issue the call(s) through the backend, record what came back in out. */
 	struct vf_call (*exec)(struct vf_exec *ex, const struct vf_step *s, json_t *out);
 	/*
+	 * A client's trace (vfconform trace2case): whether a recorded call of
+	 * this kind is replayed as a step, and how. The record speaks the
+	 * case language (harness/uapi/): args are the record's fields of these
+	 * names, in this order, and the expectation checks errno, ret if
+	 * asked, and these out fields.
+	 */
+	struct {
+		bool replay;
+		bool group;		/* a group ioctl: group=gN, from the record's fd */
+		bool ret;
+		const char *args[6];
+		const char *out[2];
+	} trace;
+	/*
 	 * The fuzzer: out of 100, how often the first draw (rare) or the second
 	 * (common) picks this kind, whether it can be generated for the
 	 * sequence (NULL: always), and the step line it writes.

@@ -93,5 +93,8 @@ const struct vf_step_kind vf_step_unmap_dma = {
 	.flags = VF_KIND_CHANGES_STATE | VF_KIND_SHOWS_STATE,
 	.personalities = VF_PERS_BOTH,
 	.exec = exec_unmap_dma,
+	.trace = { .replay = true,
+		    .args = { "iova", "size", "flags", "pgsize", "bitmap_size" },
+		    .out = { "size" } },
 	.fuzz = { .common = 18, .gen = gen_unmap_dma },
 };

@@ -4,8 +4,8 @@
  * case file, so what a real client did to its container replays on every
  * backend. The interposer records args and out with the runner's own uAPI
  * codec (harness/uapi/), so a record already speaks the case language: a
- * step line is the record's op and fields under the same names (step_maps
- * below), and only the abstractions that follow rewrite values. What is kept
+ * step line is the record's op and fields under the same names (the step
+ * kind's trace map, harness/steps/), and only the abstractions that follow rewrite values. What is kept
  * and what is abstracted:
  *
  * - container ioctls (API version, extensions, SET_IOMMU, GET_INFO, MAP,
@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "steps/step_kind.h"
 #include "trace/trace2case.h"
 
 #define MAX_RECS	200000
@@ -202,39 +203,12 @@ static int plan_groups(struct t2c *t)
 	return 0;
 }
 
-/*
- * A kept op: the record's args fields a step line gives (in this order, those
- * the record has) and what the expectation checks besides errno: ret, and
- * out fields (by the same names, as `expect` reads a step's out).
- */
-struct step_map {
-	const char *op;
-	bool group;		/* a group ioctl: group=gN, from the record's fd */
-	bool ret;
-	const char *args[6];
-	const char *out[2];
-};
-
-static const struct step_map step_maps[] = {
-	{ "GET_API_VERSION", .ret = true },
-	{ "CHECK_EXTENSION", .ret = true, .args = { "ext" } },
-	{ "SET_IOMMU", .args = { "type" } },
-	{ "IOMMU_GET_INFO", .args = { "argsz" } },
-	{ "IOMMU_MAP_DMA", .args = { "iova", "size", "vaddr", "flags" } },
-	{ "IOMMU_UNMAP_DMA", .args = { "iova", "size", "flags", "pgsize", "bitmap_size" },
-	  .out = { "size" } },
-	{ "IOMMU_DIRTY_PAGES", .args = { "flags", "iova", "size", "pgsize", "bitmap_size" } },
-	{ "GROUP_GET_STATUS", .group = true, .out = { "flags" } },
-	{ "GROUP_SET_CONTAINER", .group = true },
-	{ "GROUP_UNSET_CONTAINER", .group = true },
-};
-
-static const struct step_map *step_map_of(const char *name)
+/* The descriptor of a recorded op that is replayed as a step; NULL: it is not. */
+static const struct vf_step_kind *step_map_of(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_LEN(step_maps); i++)
-		if (!strcmp(step_maps[i].op, name))
-			return &step_maps[i];
-	return NULL;
+	const struct vf_step_kind *k = vf_step_kind_named(name);
+
+	return k && k->trace.replay ? k : NULL;
 }
 
 /* " key=value" as the record spells the value, but for the case's abstractions. */
@@ -258,12 +232,12 @@ static void emit_step(struct t2c *t, FILE *f, json_t *r)
 {
 	json_t *a = json_object_get(r, "args"), *o = json_object_get(r, "out");
 	const char *name = op(r), *e = json_string_value(json_object_get(r, "errno"));
-	const struct step_map *m = step_map_of(name);
+	const struct vf_step_kind *k = step_map_of(name);
 	struct gfd *g = gfd_find(t, fd_of(r));
 	char line[512] = "";
 	FILE *l;
 
-	if (!m || (m->group && !g)) {
+	if (!k || (k->trace.group && !g)) {
 		if (!strcmp(name, "GROUP_GET_DEVICE_FD") && g)
 			fprintf(f, "# GROUP_GET_DEVICE_FD group=g%d (%s): device fds are not "
 				"modelled\n", g->group, str(a, "device"));
@@ -275,20 +249,20 @@ static void emit_step(struct t2c *t, FILE *f, json_t *r)
 	l = fmemopen(line, sizeof(line), "w");
 	if (!l)
 		return;
-	if (m->group)
+	if (k->trace.group)
 		fprintf(l, " group=g%d", g->group);
-	for (size_t i = 0; i < ARRAY_LEN(m->args) && m->args[i]; i++)
-		put_field(t, l, a, m->args[i]);
+	for (size_t i = 0; i < ARRAY_LEN(k->trace.args) && k->trace.args[i]; i++)
+		put_field(t, l, a, k->trace.args[i]);
 	fclose(l);
 	if (line[0])
 		fprintf(f, "%-16s%s\n", name, line);
 	else
 		fprintf(f, "%s\n", name);
 	fprintf(f, "expect           errno=%s", e ? e : "0");
-	if (m->ret)
+	if (k->trace.ret)
 		fprintf(f, " ret=%lld", json_integer_value(json_object_get(r, "ret")));
-	for (size_t i = 0; i < ARRAY_LEN(m->out) && m->out[i]; i++)
-		put_field(t, f, o, m->out[i]);
+	for (size_t i = 0; i < ARRAY_LEN(k->trace.out) && k->trace.out[i]; i++)
+		put_field(t, f, o, k->trace.out[i]);
 	fputc('\n', f);
 	if (!strcmp(name, "GROUP_SET_CONTAINER") && json_is_null(json_object_get(r, "errno")))
 		g->attached = true;
