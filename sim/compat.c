@@ -3,7 +3,9 @@
  * iommufd's VFIO compat layer (drivers/iommu/iommufd/vfio_compat.c) on
  * /dev/iommu: the container ioctls answered from the compat IOAS that the
  * first GROUP_SET_CONTAINER creates, IOMMU_VFIO_IOAS, and what opening a
- * device does to the IOAS (domain, reserved regions, pinning).
+ * device does to the IOAS (domain, reserved regions, pinning), with
+ * drivers/vfio/iommufd.c's device binding and the access's unmap callback.
+ * The vfio core reaches all of it through iommufd_container_ops.
  */
 #include <stdlib.h>
 #include <string.h>
