@@ -3,7 +3,9 @@
  * iommufd's VFIO compat layer (drivers/iommu/iommufd/vfio_compat.c) on
  * /dev/iommu: the container ioctls answered from the compat IOAS that the
  * first GROUP_SET_CONTAINER creates, IOMMU_VFIO_IOAS, and what opening a
- * device does to the IOAS (domain, reserved regions, pinning).
+ * device does to the IOAS (domain, reserved regions, pinning), with
+ * drivers/vfio/iommufd.c's device binding and the access's unmap callback.
+ * The vfio core reaches all of it through iommufd_container_ops.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,62 +17,28 @@
 #define IOMMU_WRITE	2
 #define OWNER_DEV(g, d)	(100 + (int)(g) * VFSIM_MAX_DEVS + (int)(d))
 
-struct compat_ctx *compat_new(void)
+static int iommufd_open(struct vfsim *s, struct vfsim_container *c)
 {
-	struct compat_ctx *cx = calloc(1, sizeof(*cx));
-
-	if (cx)
-		cx->vfio_ioas = -1;
-	return cx;
+	(void)s;
+	c->cx = calloc(1, sizeof(*c->cx));
+	if (!c->cx)
+		return -ENOMEM;
+	c->cx->vfio_ioas = -1;
+	return 0;
 }
 
-void compat_free(struct vfsim *s, struct compat_ctx *cx)
+static void iommufd_release(struct vfsim *s, struct vfsim_container *c)
 {
+	struct compat_ctx *cx = c->cx;
+
 	for (unsigned i = 0; i < VFSIM_MAX_IOAS; i++)
 		if (cx->ioas[i].used)
 			iopt_destroy(s, &cx->ioas[i]);
 	free(cx);
+	c->cx = NULL;
 }
 
-struct ioas *compat_ioas(struct compat_ctx *cx)
-{
-	return cx->vfio_ioas < 0 ? NULL : &cx->ioas[cx->vfio_ioas];
-}
-
-/* The lowest free object id from 1, as xa_alloc() gives them. */
-uint32_t compat_id_alloc(struct compat_ctx *cx)
-{
-	for (uint32_t id = 1; id < 64; id++) {
-		if (!(cx->ids & (1ull << id))) {
-			cx->ids |= 1ull << id;
-			return id;
-		}
-	}
-	return 0;
-}
-
-void compat_id_free(struct compat_ctx *cx, uint32_t id)
-{
-	if (id && id < 64)
-		cx->ids &= ~(1ull << id);
-}
-
-int compat_ioas_alloc(struct compat_ctx *cx)
-{
-	for (int i = 0; i < VFSIM_MAX_IOAS; i++) {
-		if (!cx->ioas[i].used) {
-			uint32_t id = compat_id_alloc(cx);
-
-			if (!id)
-				return -ENOSPC;
-			iopt_init(&cx->ioas[i], id);
-			return i;
-		}
-	}
-	return -ENOMEM;
-}
-
-int compat_ioas_create(struct compat_ctx *cx)
+static int compat_ioas_create(struct compat_ctx *cx)
 {
 	int i;
 
@@ -86,7 +54,7 @@ int compat_ioas_create(struct compat_ctx *cx)
 	return 0;
 }
 
-int compat_set_no_iommu(struct compat_ctx *cx)
+static int compat_set_no_iommu(struct compat_ctx *cx)
 {
 	if (cx->vfio_ioas >= 0)
 		return -EINVAL;
@@ -94,29 +62,55 @@ int compat_set_no_iommu(struct compat_ctx *cx)
 	return 0;
 }
 
+/* GROUP_SET_CONTAINER with an iommufd: the group only records it; the compat IOAS appears. */
+static int iommufd_attach_group(struct vfsim *s, struct vfsim_container *c, unsigned g)
+{
+	return s->groups[g].type == GROUP_NOIOMMU ? compat_set_no_iommu(c->cx) :
+						    compat_ioas_create(c->cx);
+}
+
+/* vfio_emulated_unmap() of drivers/vfio/iommufd.c: the access tells the device's driver. */
+static void emulated_unmap(struct vfsim *s, void *data, uint64_t iova, uint64_t length)
+{
+	struct vfsim_device *dev = data;
+
+	if (dev->ops && dev->ops->dma_unmap)
+		dev->ops->dma_unmap(s, dev, iova, length);
+}
+
+/* vfio_user_ops: how an emulated device's access is told of an unmap */
+static const struct vfsim_access_ops vfio_user_ops = {
+	.unmap = emulated_unmap,
+};
+
 /*
  * A device's first open on an iommufd: bind (an object id for the device or
- * the emulated access), then vfio_iommufd_compat_attach_ioas(). A physical
- * device gets the IOAS's domain, created on the first one: reserved regions
- * first, then iopt_table_add_domain(). A failure unwinds, ids included.
+ * the emulated access, whose unmap goes to the device's driver), then
+ * vfio_iommufd_compat_attach_ioas(). A physical device gets the IOAS's
+ * domain, created on the first one: reserved regions first, then
+ * iopt_table_add_domain(). A failure unwinds, ids included. 1: bound, the
+ * device now holds the iommufd; 0: a no-IOMMU device, nothing to bind.
  */
-int compat_device_open(struct vfsim *s, struct vfsim_container *c, unsigned g, unsigned d)
+static int iommufd_open_device(struct vfsim *s, struct vfsim_container *c,
+			       struct vfsim_device *dev)
 {
 	struct compat_ctx *cx = c->cx;
+	unsigned g = dev->g, d = dev->d;
 	struct vfsim_group *gr = &s->groups[g];
 	struct ioas *io;
 	uint32_t id, hwpt = 0;
 	int ret;
 
+	/* a no-IOMMU device on an iommufd: no translation may have been asked for */
 	if (gr->type == GROUP_NOIOMMU)
-		return 0;
+		return !cur_proc(s)->cap_sys_rawio || cx->vfio_ioas >= 0 ? -EPERM : 0;
 	id = compat_id_alloc(cx);
 	if (!id)
 		return -ENOSPC;
 	io = compat_ioas(cx);
 	ret = io ? 0 : -ENODEV;
 	if (!ret && gr->type == GROUP_EMULATED) {
-		ret = iopt_add_access(io);
+		ret = iopt_add_access(io, &vfio_user_ops, dev);
 	} else if (!ret) {
 		ret = iopt_reserve(io, s->p.msi_start, s->p.msi_last, OWNER_DEV(g, d));
 		if (!ret && !io->n_domains) {
@@ -137,30 +131,25 @@ int compat_device_open(struct vfsim *s, struct vfsim_container *c, unsigned g, u
 		return ret;
 	}
 	gr->obj_id[d] = id;
-	gr->bound[d] = c;		/* the binding holds the iommufd open */
 	gr->bound_ioas[d] = cx->vfio_ioas;
-	c->refs++;
-	return 0;
+	return 1;
 }
 
 /*
  * The device's last fd closed: unbind from the iommufd. Its reserved regions
  * go; the last device of an automatic domain takes the domain with it, and
- * with it every pin the domain held.
+ * with it every pin the domain held. The core drops the binding's reference.
  */
-void compat_device_close(struct vfsim *s, unsigned g, unsigned d)
+static void iommufd_unbind_device(struct vfsim *s, struct vfsim_container *c,
+				  struct vfsim_device *dev)
 {
+	unsigned g = dev->g, d = dev->d;
 	struct vfsim_group *gr = &s->groups[g];
-	struct vfsim_container *c = gr->bound[d];
-	struct compat_ctx *cx;
-	struct ioas *io;
+	struct compat_ctx *cx = c->cx;
+	struct ioas *io = &cx->ioas[gr->bound_ioas[d]];
 
-	if (!c)
-		return;
-	cx = c->cx;
-	io = &cx->ioas[gr->bound_ioas[d]];
 	if (io->used && gr->type == GROUP_EMULATED) {
-		iopt_remove_access(s, io);
+		iopt_remove_access(s, io, dev);
 	} else if (io->used) {
 		iopt_unreserve(io, OWNER_DEV(g, d));
 		if (--io->hwpt_users == 0) {
@@ -171,8 +160,53 @@ void compat_device_close(struct vfsim *s, unsigned g, unsigned d)
 	}
 	compat_id_free(cx, gr->obj_id[d]);
 	gr->obj_id[d] = 0;
-	gr->bound[d] = NULL;
-	container_put(s, c);
+}
+
+/*
+ * The IOAS the device's access is attached to: -ENOENT when the access has
+ * no IOAS (iommufd_access_pin_pages() and _rw() say so).
+ */
+static int access_ioas(struct vfsim *s, struct vfsim_container *c, struct vfsim_device *dev,
+		       struct ioas **io)
+{
+	int i = s->groups[dev->g].bound_ioas[dev->d];
+
+	if (i < 0 || !c->cx->ioas[i].used)
+		return -ENOENT;
+	*io = &c->cx->ioas[i];
+	return 0;
+}
+
+/* vfio_pin_pages() on an iommufd: iommufd_access_pin_pages() of whole pages */
+static long iommufd_pin_pages(struct vfsim *s, struct vfsim_container *c,
+			      struct vfsim_device *dev, uint64_t iova, uint64_t npage, int prot)
+{
+	struct ioas *io;
+	long ret = access_ioas(s, c, dev, &io);
+
+	if (ret)
+		return ret;
+	ret = iopt_access_pin(s, io, iova & ~(s->p.page_size - 1), npage * s->p.page_size,
+			      prot & IOMMU_WRITE);
+	return ret ? ret : (long)npage;
+}
+
+static void iommufd_unpin_pages(struct vfsim *s, struct vfsim_container *c,
+				struct vfsim_device *dev, uint64_t iova, uint64_t npage)
+{
+	struct ioas *io;
+
+	if (!access_ioas(s, c, dev, &io))
+		iopt_access_unpin(s, io, iova & ~(s->p.page_size - 1), npage * s->p.page_size);
+}
+
+static int iommufd_dma_rw(struct vfsim *s, struct vfsim_container *c, struct vfsim_device *dev,
+			  uint64_t iova, void *buf, uint64_t count, bool write)
+{
+	struct ioas *io;
+	int ret = access_ioas(s, c, dev, &io);
+
+	return ret ? ret : iopt_access_rw(s, io, iova, buf, count, write);
 }
 
 static long check_extension(struct compat_ctx *cx, unsigned long type)
@@ -310,8 +344,11 @@ static long vfio_ioas(struct compat_ctx *cx, void *arg)
 	return -EOPNOTSUPP;
 }
 
-long compat_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, void *arg)
+static long iommufd_ioctl(struct vfsim *s, struct vfsim_container *c, unsigned long req,
+			  void *arg)
 {
+	struct compat_ctx *cx = c->cx;
+
 	switch (req) {
 	case VFIO_GET_API_VERSION:
 		return VFIO_API_VERSION;
@@ -336,3 +373,20 @@ long compat_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, voi
 	/* DIRTY_PAGES and the rest: -ENOIOCTLCMD, which the fops turn into ENOTTY */
 	return -ENOTTY;
 }
+
+/*
+ * /dev/iommu as a container fd. No detach_group: a group leaving only
+ * forgets the iommufd; no unuse_device: a device lets go by unbinding.
+ */
+const struct vfsim_container_ops iommufd_container_ops = {
+	.serves_group = false,
+	.open = iommufd_open,
+	.release = iommufd_release,
+	.ioctl = iommufd_ioctl,
+	.attach_group = iommufd_attach_group,
+	.open_device = iommufd_open_device,
+	.unbind_device = iommufd_unbind_device,
+	.pin_pages = iommufd_pin_pages,
+	.unpin_pages = iommufd_unpin_pages,
+	.dma_rw = iommufd_dma_rw,
+};

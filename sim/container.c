@@ -1,107 +1,152 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The legacy container (/dev/vfio/vfio, drivers/vfio/container.c): its own
- * three ioctls, the choice of IOMMU driver (type1 or the no-IOMMU driver),
- * and everything else passed through to the driver that SET_IOMMU chose.
+ * three ioctls, the choice of IOMMU driver at SET_IOMMU among the registered
+ * ones (type1 and the no-IOMMU driver), and everything else passed through
+ * the chosen driver's ops. The vfio core reaches it through
+ * vfio_container_ops; it reaches its driver only through
+ * vfsim_iommu_driver_ops, never by name.
  */
 #include <stdlib.h>
 #include <linux/vfio.h>
 #include "vfsim_int.h"
 
-/* The drivers, in the order vfio.iommu_drivers_list holds them (last registered first). */
-enum { DRV_TYPE1, DRV_NOIOMMU, DRV_COUNT };
+#define PIN_PAGES_MAX	512	/* VFIO_PIN_PAGES_MAX_ENTRIES */
 
-static long noiommu_check_extension(struct vfsim *s, unsigned long arg)
+/* ---- the no-IOMMU driver (vfio_noiommu_ops) ---- */
+
+static int noiommu_open(struct vfsim *s, unsigned long arg, void **data)
 {
-	/* registered always, but says yes only with enable_unsafe_noiommu_mode */
-	return s->noiommu_mode && arg == VFIO_NOIOMMU_IOMMU;
+	if (arg != VFIO_NOIOMMU_IOMMU)
+		return -EINVAL;
+	if (!cur_proc(s)->cap_sys_rawio)
+		return -EPERM;
+	*data = NULL;
+	return 0;
 }
 
-/* vfio_iommu_driver_allowed(): real and no-IOMMU groups need their own driver. */
-static bool driver_allowed(const struct vfsim_container *c, int drv)
+static void noiommu_release(struct vfsim *s, void *data)
 {
-	return c->noiommu == (drv == DRV_NOIOMMU);
+	(void)s;
+	(void)data;
+}
+
+static long noiommu_ioctl(struct vfsim *s, void *data, unsigned long req, void *arg)
+{
+	(void)data;
+	/* registered always, but says yes only with enable_unsafe_noiommu_mode */
+	if (req == VFIO_CHECK_EXTENSION)
+		return s->noiommu_mode && (unsigned long)arg == VFIO_NOIOMMU_IOMMU;
+	return -ENOTTY;
+}
+
+static int noiommu_attach_group(struct vfsim *s, void *data, unsigned g)
+{
+	(void)s;
+	(void)data;
+	(void)g;
+	return 0;
+}
+
+static void noiommu_detach_group(struct vfsim *s, void *data, unsigned g)
+{
+	(void)s;
+	(void)data;
+	(void)g;
+}
+
+static const struct vfsim_iommu_driver_ops noiommu_driver_ops = {
+	.name = "vfio-noiommu",
+	.open = noiommu_open,
+	.release = noiommu_release,
+	.ioctl = noiommu_ioctl,
+	.attach_group = noiommu_attach_group,
+	.detach_group = noiommu_detach_group,
+};
+
+/* vfio.iommu_drivers_list: last registered first */
+static const struct vfsim_iommu_driver_ops *const iommu_drivers[] = {
+	&t1_driver_ops,
+	&noiommu_driver_ops,
+};
+
+#define N_DRIVERS	(sizeof(iommu_drivers) / sizeof(iommu_drivers[0]))
+
+/* vfio_iommu_driver_allowed(): real and no-IOMMU groups need their own driver. */
+static bool driver_allowed(const struct vfsim_container *c,
+			   const struct vfsim_iommu_driver_ops *drv)
+{
+	return c->noiommu == (drv == &noiommu_driver_ops);
 }
 
 static long check_extension(struct vfsim *s, struct vfsim_container *c, unsigned long arg)
 {
 	long ret = 0;
 
-	if (c->driver == DRIVER_TYPE1)
-		return t1_check_extension(c->t1, arg);
-	if (c->driver == DRIVER_NOIOMMU)
-		return noiommu_check_extension(s, arg);
-	for (int drv = 0; drv < DRV_COUNT; drv++) {
-		if (c->group_mask && !driver_allowed(c, drv))
+	if (c->iommu_driver)
+		return c->iommu_driver->ioctl(s, c->iommu_data, VFIO_CHECK_EXTENSION,
+					      (void *)arg);
+	for (unsigned i = 0; i < N_DRIVERS; i++) {
+		if (c->group_mask && !driver_allowed(c, iommu_drivers[i]))
 			continue;
-		ret = drv == DRV_TYPE1 ? t1_check_extension(NULL, arg) :
-					 noiommu_check_extension(s, arg);
+		ret = iommu_drivers[i]->ioctl(s, NULL, VFIO_CHECK_EXTENSION, (void *)arg);
 		if (ret > 0)
 			break;
 	}
 	return ret;
 }
 
-static int attach_all_groups(struct vfsim *s, struct vfsim_container *c)
+static int attach_all_groups(struct vfsim *s, struct vfsim_container *c,
+			     const struct vfsim_iommu_driver_ops *drv, void *data)
 {
 	for (unsigned g = 0; g < s->n_groups; g++) {
 		int ret;
 
 		if (!(c->group_mask & (1u << g)))
 			continue;
-		ret = t1_attach_group(s, c->t1, g);
+		ret = drv->attach_group(s, data, g);
 		if (ret) {
 			for (unsigned u = 0; u < g; u++)
 				if (c->group_mask & (1u << u))
-					t1_detach_group(s, c->t1, u);
+					drv->detach_group(s, data, u);
 			return ret;
 		}
 	}
 	return 0;
 }
 
+/* vfio_ioctl_set_iommu(): the first allowed driver that takes the type and every group */
 static long set_iommu(struct vfsim *s, struct vfsim_container *c, unsigned long arg)
 {
 	long ret = -ENODEV;
 
-	if (!c->group_mask || c->driver != DRIVER_NONE)
+	if (!c->group_mask || c->iommu_driver)
 		return -EINVAL;
-	for (int drv = 0; drv < DRV_COUNT; drv++) {
-		int err = 0;
+	for (unsigned i = 0; i < N_DRIVERS; i++) {
+		const struct vfsim_iommu_driver_ops *drv = iommu_drivers[i];
+		void *data;
 
 		if (!driver_allowed(c, drv))
 			continue;
-		if (drv == DRV_NOIOMMU) {
-			/* the CHECK_EXTENSION magic doubles as the SET_IOMMU type */
-			if (noiommu_check_extension(s, arg) <= 0)
-				continue;
-			if (!cur_proc(s)->cap_sys_rawio) {
-				ret = -EPERM;
-				continue;
-			}
-			c->driver = DRIVER_NOIOMMU;
-			return 0;
-		}
-		if (t1_check_extension(NULL, arg) <= 0)
+		/* the CHECK_EXTENSION magic doubles as the SET_IOMMU type */
+		if (drv->ioctl(s, NULL, VFIO_CHECK_EXTENSION, (void *)arg) <= 0)
 			continue;
-		c->t1 = t1_open(s, arg, &err);
-		if (!c->t1) {
-			ret = err;
+		ret = drv->open(s, arg, &data);
+		if (ret)
 			continue;
-		}
-		ret = attach_all_groups(s, c);
+		ret = attach_all_groups(s, c, drv, data);
 		if (ret) {
-			t1_release(s, c->t1);
-			c->t1 = NULL;
+			drv->release(s, data);
 			continue;
 		}
-		c->driver = DRIVER_TYPE1;
+		c->iommu_driver = drv;
+		c->iommu_data = data;
 		return 0;
 	}
 	return ret;
 }
 
-int container_attach_group(struct vfsim *s, struct vfsim_container *c, unsigned g)
+static int container_attach_group(struct vfsim *s, struct vfsim_container *c, unsigned g)
 {
 	struct vfsim_group *gr = &s->groups[g];
 	bool noiommu = gr->type == GROUP_NOIOMMU;
@@ -112,8 +157,8 @@ int container_attach_group(struct vfsim *s, struct vfsim_container *c, unsigned 
 	/* real groups and fake groups cannot mix */
 	if (c->group_mask && c->noiommu != noiommu)
 		return -EPERM;
-	if (c->driver == DRIVER_TYPE1) {
-		ret = t1_attach_group(s, c->t1, g);
+	if (c->iommu_driver) {
+		ret = c->iommu_driver->attach_group(s, c->iommu_data, g);
 		if (ret)
 			return ret;
 	}
@@ -121,31 +166,29 @@ int container_attach_group(struct vfsim *s, struct vfsim_container *c, unsigned 
 	return 0;
 }
 
-void container_detach_group(struct vfsim *s, struct vfsim_container *c, unsigned g)
+static void container_detach_group(struct vfsim *s, struct vfsim_container *c, unsigned g)
 {
-	if (c->driver == DRIVER_TYPE1)
-		t1_detach_group(s, c->t1, g);
+	if (c->iommu_driver)
+		c->iommu_driver->detach_group(s, c->iommu_data, g);
 	/* the last group out takes the IOMMU driver with it */
 	if (!(c->group_mask & ~(1u << g))) {
-		if (c->driver == DRIVER_TYPE1)
-			t1_release(s, c->t1);
-		c->t1 = NULL;
-		c->driver = DRIVER_NONE;
+		if (c->iommu_driver)
+			c->iommu_driver->release(s, c->iommu_data);
+		c->iommu_driver = NULL;
+		c->iommu_data = NULL;
 	}
 }
 
-void container_put(struct vfsim *s, struct vfsim_container *c)
+static void container_release(struct vfsim *s, struct vfsim_container *c)
 {
-	if (--c->refs)
-		return;
-	if (c->t1)
-		t1_release(s, c->t1);
-	if (c->cx)
-		compat_free(s, c->cx);
-	free(c);
+	if (c->iommu_driver)
+		c->iommu_driver->release(s, c->iommu_data);
+	c->iommu_driver = NULL;
+	c->iommu_data = NULL;
 }
 
-long container_ioctl(struct vfsim *s, struct vfsim_container *c, unsigned long req, void *arg)
+static long container_ioctl(struct vfsim *s, struct vfsim_container *c, unsigned long req,
+			    void *arg)
 {
 	switch (req) {
 	case VFIO_GET_API_VERSION:
@@ -155,9 +198,82 @@ long container_ioctl(struct vfsim *s, struct vfsim_container *c, unsigned long r
 	case VFIO_SET_IOMMU:
 		return set_iommu(s, c, (unsigned long)arg);
 	}
-	if (c->driver == DRIVER_TYPE1)
-		return t1_ioctl(s, c->t1, req, arg);
-	if (c->driver == DRIVER_NOIOMMU)
-		return -ENOTTY;
+	if (c->iommu_driver)
+		return c->iommu_driver->ioctl(s, c->iommu_data, req, arg);
 	return -EINVAL;
 }
+
+/*
+ * vfio_group_use_container() and vfio_device_container_register(): a
+ * device opens only once a driver is set; the driver learns of it, so that
+ * an unmap can reach the device's dma_unmap.
+ */
+static int container_open_device(struct vfsim *s, struct vfsim_container *c,
+				 struct vfsim_device *dev)
+{
+	struct vfsim_group *gr = &s->groups[dev->g];
+
+	if (!c->iommu_driver)
+		return -EINVAL;
+	if (gr->type == GROUP_NOIOMMU && !cur_proc(s)->cap_sys_rawio)
+		return -EPERM;
+	gr->container_users++;
+	if (c->iommu_driver->register_device)
+		c->iommu_driver->register_device(s, c->iommu_data, dev);
+	return 0;
+}
+
+/* vfio_device_container_unregister() and vfio_group_unuse_container() */
+static void container_unuse_device(struct vfsim *s, struct vfsim_container *c,
+				   struct vfsim_device *dev)
+{
+	struct vfsim_group *gr = &s->groups[dev->g];
+
+	if (c->iommu_driver && c->iommu_driver->unregister_device)
+		c->iommu_driver->unregister_device(s, c->iommu_data, dev);
+	if (gr->container_users > 1)
+		gr->container_users--;
+}
+
+/* vfio_device_container_pin_pages() */
+static long container_pin_pages(struct vfsim *s, struct vfsim_container *c,
+				struct vfsim_device *dev, uint64_t iova, uint64_t npage, int prot)
+{
+	(void)dev;
+	if (npage > PIN_PAGES_MAX)
+		return -E2BIG;
+	if (!c->iommu_driver || !c->iommu_driver->pin_pages)
+		return -ENOTTY;
+	return c->iommu_driver->pin_pages(s, c->iommu_data, iova, npage, prot);
+}
+
+static void container_unpin_pages(struct vfsim *s, struct vfsim_container *c,
+				  struct vfsim_device *dev, uint64_t iova, uint64_t npage)
+{
+	(void)dev;
+	if (c->iommu_driver && c->iommu_driver->unpin_pages)
+		c->iommu_driver->unpin_pages(s, c->iommu_data, iova, npage);
+}
+
+static int container_dma_rw(struct vfsim *s, struct vfsim_container *c,
+			    struct vfsim_device *dev, uint64_t iova, void *buf, uint64_t count,
+			    bool write)
+{
+	(void)dev;
+	if (!c->iommu_driver || !c->iommu_driver->dma_rw)
+		return -ENOTTY;
+	return c->iommu_driver->dma_rw(s, c->iommu_data, iova, buf, count, write);
+}
+
+const struct vfsim_container_ops vfio_container_ops = {
+	.serves_group = true,
+	.release = container_release,
+	.ioctl = container_ioctl,
+	.attach_group = container_attach_group,
+	.detach_group = container_detach_group,
+	.open_device = container_open_device,
+	.unuse_device = container_unuse_device,
+	.pin_pages = container_pin_pages,
+	.unpin_pages = container_unpin_pages,
+	.dma_rw = container_dma_rw,
+};

@@ -2,13 +2,13 @@
 /*
  * The group node (/dev/vfio/N): GET_STATUS, SET/UNSET_CONTAINER and
  * GET_DEVICE_FD, as drivers/vfio/group.c does them for a type1 container
- * or for an iommufd passed as the container fd.
+ * or for an iommufd passed as the container fd. Whichever it is, it is
+ * reached through its vfsim_container_ops, and the device's driver
+ * through its vfsim_device_ops.
  */
 #include <string.h>
 #include <linux/vfio.h>
 #include "vfsim_int.h"
-
-struct vfsim_container *vfsim_handle_container(struct vfsim *s, int handle, int *err);
 
 static bool group_has_iommu(const struct vfsim_group *gr)
 {
@@ -60,12 +60,7 @@ static long group_set_container(struct vfsim *s, unsigned g, void *arg)
 		return -ENODEV;
 	if (!c)
 		return err;
-	if (c->pers == VFSIM_TYPE1) {
-		err = container_attach_group(s, c, g);
-	} else {
-		err = gr->type == GROUP_NOIOMMU ? compat_set_no_iommu(c->cx) :
-						  compat_ioas_create(c->cx);
-	}
+	err = c->ops->attach_group(s, c, g);
 	if (err)
 		return err;
 	gr->container = c;
@@ -82,11 +77,11 @@ static long group_unset_container(struct vfsim *s, unsigned g)
 
 	if (!group_has_iommu(gr))
 		return -EINVAL;
-	if (c->pers == VFSIM_TYPE1) {
-		if (gr->container_users != 1)
-			return -EBUSY;
-		container_detach_group(s, c, g);
-	}
+	/* only a legacy container counts open devices as users: an iommufd keeps 1 */
+	if (gr->container_users != 1)
+		return -EBUSY;
+	if (c->ops->detach_group)
+		c->ops->detach_group(s, c, g);
 	c->group_mask &= ~(1u << g);
 	gr->container = NULL;
 	gr->container_users = 0;
@@ -102,29 +97,34 @@ void group_release(struct vfsim *s, unsigned g)
 
 	if (!c)
 		return;
-	if (c->pers == VFSIM_TYPE1)
-		container_detach_group(s, c, g);
+	if (c->ops->detach_group)
+		c->ops->detach_group(s, c, g);
 	c->group_mask &= ~(1u << g);
 	gr->container = NULL;
 	gr->container_users = 0;
 	container_put(s, c);
 }
 
-/* First open of a device through its group (vfio_df_device_first_open). */
-static int device_first_open(struct vfsim *s, unsigned g, unsigned d)
+/*
+ * First open of a device through its group (vfio_df_device_first_open):
+ * the container takes it or the iommufd binds it (then the binding holds
+ * the file), and then its driver opens it.
+ */
+static int device_first_open(struct vfsim *s, struct vfsim_device *dev)
 {
-	struct vfsim_group *gr = &s->groups[g];
+	struct vfsim_group *gr = &s->groups[dev->g];
 	struct vfsim_container *c = gr->container;
+	int ret = c->ops->open_device(s, c, dev);
 
-	if (c->pers == VFSIM_TYPE1) {
-		if (c->driver == DRIVER_NONE)
-			return -EINVAL;
-		if (gr->type == GROUP_NOIOMMU && !cur_proc(s)->cap_sys_rawio)
-			return -EPERM;
-		gr->container_users++;
-		return 0;
+	if (ret < 0)
+		return ret;
+	if (ret) {
+		gr->bound[dev->d] = c;
+		c->refs++;
 	}
-	return compat_device_open(s, c, g, d);
+	if (dev->ops && dev->ops->open_device)
+		dev->ops->open_device(s, dev);
+	return 0;
 }
 
 static long group_get_device_fd(struct vfsim *s, unsigned g, const char *name, int *new_dev)
@@ -146,19 +146,12 @@ static long group_get_device_fd(struct vfsim *s, unsigned g, const char *name, i
 		return -ENODEV;
 	if (!group_has_iommu(gr))
 		return -EINVAL;
-	/* a no-IOMMU device on an iommufd: no translation may have been asked for */
-	if (gr->container->pers == VFSIM_COMPAT && gr->type == GROUP_NOIOMMU &&
-	    !dev->open_count &&
-	    (!cur_proc(s)->cap_sys_rawio || gr->container->cx->vfio_ioas >= 0))
-		return -EPERM;
 	if (dev->open_count++ == 0) {
-		ret = device_first_open(s, g, d);
+		ret = device_first_open(s, dev);
 		if (ret) {
 			dev->open_count--;
 			return ret;
 		}
-		if (gr->type == GROUP_EMULATED)
-			mtty_open(s, g, d);
 	}
 	gr->dev_opens++;
 	*new_dev = (int)d;
@@ -169,15 +162,21 @@ int device_close(struct vfsim *s, unsigned g, unsigned d)
 {
 	struct vfsim_group *gr = &s->groups[g];
 	struct vfsim_device *dev = &gr->devs[d];
+	struct vfsim_container *bound = gr->bound[d];
 
 	gr->dev_opens--;
 	if (--dev->open_count)
 		return 0;
 	/* close_device comes before the container or iommufd lets the device go */
-	mtty_close(s, g, d);
-	if (gr->container && gr->container->pers == VFSIM_TYPE1 && gr->container_users > 1)
-		gr->container_users--;
-	compat_device_close(s, g, d);
+	if (dev->ops && dev->ops->close_device)
+		dev->ops->close_device(s, dev);
+	if (gr->container && gr->container->ops->unuse_device)
+		gr->container->ops->unuse_device(s, gr->container, dev);
+	if (bound) {
+		bound->ops->unbind_device(s, bound, dev);
+		gr->bound[d] = NULL;
+		container_put(s, bound);
+	}
 	return 0;
 }
 

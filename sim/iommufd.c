@@ -12,27 +12,6 @@
 #define IOMMU_READ	1
 #define IOMMU_WRITE	2
 
-/*
- * The ucmd path: the u32 size comes first; less than the command's minimum
- * is EINVAL; bytes the kernel does not know must be zero (E2BIG), as
- * copy_struct_from_user() wants; a shorter struct is zero-extended.
- */
-int ucmd_in(void *dst, const void *arg, size_t ksize, size_t min_size)
-{
-	uint32_t usize;
-
-	if (arg_in(&usize, arg, sizeof(usize)))
-		return -EFAULT;
-	if (usize < min_size)
-		return -EINVAL;
-	for (size_t i = ksize; i < usize && i < 4096; i++)
-		if (((const uint8_t *)arg)[i])
-			return -E2BIG;
-	memset(dst, 0, ksize);
-	memcpy(dst, arg, usize < ksize ? usize : ksize);
-	return 0;
-}
-
 /* iommufd_ucmd_respond(): back up to the smaller of the two sizes. */
 static void ucmd_out(void *arg, const void *src, size_t ksize)
 {

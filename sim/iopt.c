@@ -263,6 +263,14 @@ int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr
 	return 0;
 }
 
+/* iommufd_access_notify_unmap(): each access's owner is asked to unpin [iova, +length). */
+static void notify_unmap(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t length)
+{
+	for (unsigned i = 0; i < io->n_access; i++)
+		if (io->access[i].ops->unmap)
+			io->access[i].ops->unmap(s, io->access[i].data, iova, length);
+}
+
 /* iopt_unmap_iova_range(): whole areas only; what went before a failure stays gone. */
 int iopt_unmap_range(struct vfsim *s, struct ioas *io, uint64_t start, uint64_t last,
 		     uint64_t *unmapped)
@@ -285,7 +293,7 @@ int iopt_unmap_range(struct vfsim *s, struct ioas *io, uint64_t start, uint64_t 
 		}
 		/* iommufd_access_notify_unmap(): the vendor driver unpins, then it goes */
 		if (container_of(n, struct iopt_area, node)->num_accesses) {
-			mtty_dma_unmap(s, n->first, n->last - n->first + 1);
+			notify_unmap(s, io, n->first, n->last - n->first + 1);
 			if (container_of(n, struct iopt_area, node)->num_accesses) {
 				rc = -EBUSY;
 				break;
@@ -433,25 +441,38 @@ void iopt_remove_domain(struct vfsim *s, struct ioas *io, int owner)
 	recalc_alignment(s, io);
 }
 
-void iopt_remove_access(struct vfsim *s, struct ioas *io)
+/* iopt_remove_access(): the access of data leaves io's access list. */
+void iopt_remove_access(struct vfsim *s, struct ioas *io, void *data)
 {
-	if (io->n_access && --io->n_access == 0)
-		recalc_alignment(s, io);
+	for (unsigned i = 0; i < io->n_access; i++) {
+		if (io->access[i].data == data) {
+			io->access[i] = io->access[--io->n_access];
+			if (!io->n_access)
+				recalc_alignment(s, io);
+			return;
+		}
+	}
 }
 
-/* iopt_add_access(): an emulated device (mdev) wants PAGE_SIZE alignment. */
-int iopt_add_access(struct ioas *io)
+/*
+ * iopt_add_access(): an emulated device (mdev) wants PAGE_SIZE alignment;
+ * ops->unmap is how its owner hears of an unmap (iommufd_access_create()).
+ */
+int iopt_add_access(struct ioas *io, const struct vfsim_access_ops *ops, void *data)
 {
 	uint64_t align = 4096;
 	int ret;
 
+	if (io->n_access == VFSIM_MAX_ACCESS)
+		return -ENOMEM;
 	if (align > io->iova_alignment) {
 		ret = check_alignment(io, align);
 		if (ret)
 			return ret;
 		io->iova_alignment = align;
 	}
-	io->n_access++;
+	io->access[io->n_access].ops = ops;
+	io->access[io->n_access++].data = data;
 	return 0;
 }
 

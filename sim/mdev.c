@@ -3,100 +3,20 @@
  * The mtty sample driver as the reference kernel patches it (ref-kernel/
  * patches/0002-mtty-dma-trigger.patch): the open mtty device pins, unpins,
  * reads and writes guest memory when told, the way a vendor driver does,
- * through vfio_pin_pages(), vfio_unpin_pages() and vfio_dma_rw(). It keeps
- * its pins so that an unmap of the container (dma_unmap) and the device's
- * close can let go of them.
+ * through vfio_pin_pages(), vfio_unpin_pages() and vfio_dma_rw() of the
+ * core (vfio_main.c). It keeps its pins so that an unmap (its dma_unmap
+ * callback, which type1 and iommufd call through vfsim_device_ops) and the
+ * device's close can let go of them. Nothing below calls into this file
+ * by name: the core and the backends know only mtty_dev_ops.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <linux/vfio.h>
 #include "vfsim_int.h"
 
-#define PIN_PAGES_MAX	512	/* VFIO_PIN_PAGES_MAX_ENTRIES */
-
-/*
- * The IOAS the device's access is attached to (compat): -EINVAL without an
- * access (the device is not bound to an iommufd), -ENOENT when the access
- * has no IOAS (iommufd_access_pin_pages() and _rw() say so).
- */
-static int access_ioas(struct vfsim *s, struct ioas **io)
+static struct vfsim_device *mtty_dev(struct vfsim *s)
 {
-	struct vfsim_group *gr = &s->groups[s->mtty.g];
-	struct vfsim_container *c = gr->bound[s->mtty.d];
-
-	if (!c)
-		return -EINVAL;
-	if (gr->bound_ioas[s->mtty.d] < 0 || !c->cx->ioas[gr->bound_ioas[s->mtty.d]].used)
-		return -ENOENT;
-	*io = &c->cx->ioas[gr->bound_ioas[s->mtty.d]];
-	return 0;
-}
-
-/* vfio_device_has_container(): a legacy container, not an iommufd */
-static bool has_container(struct vfsim *s)
-{
-	struct vfsim_container *c = s->groups[s->mtty.g].container;
-
-	return c && c->pers == VFSIM_TYPE1;
-}
-
-/* The type1 container the device's group is in, when its driver can pin. */
-static long container_t1(struct vfsim *s, struct t1_iommu **t)
-{
-	struct vfsim_container *c = s->groups[s->mtty.g].container;
-
-	*t = c->driver == DRIVER_TYPE1 ? c->t1 : NULL;
-	return *t ? 0 : -ENOTTY;
-}
-
-/* vfio_pin_pages() */
-static long pin_pages(struct vfsim *s, uint64_t iova, uint64_t npage)
-{
-	struct t1_iommu *t;
-	struct ioas *io;
-	long ret;
-
-	if (has_container(s)) {
-		if (npage > PIN_PAGES_MAX)
-			return -E2BIG;
-		ret = container_t1(s, &t);
-		return ret ? ret : t1_pin_pages(s, t, iova, npage, 3);
-	}
-	ret = access_ioas(s, &io);
-	if (ret)
-		return ret;
-	ret = iopt_access_pin(s, io, iova & ~(s->p.page_size - 1), npage * s->p.page_size, true);
-	return ret ? ret : (long)npage;
-}
-
-/* vfio_unpin_pages() */
-static void unpin_pages(struct vfsim *s, uint64_t iova, uint64_t npage)
-{
-	struct t1_iommu *t;
-	struct ioas *io;
-
-	if (has_container(s)) {
-		if (!container_t1(s, &t))
-			t1_unpin_pages(s, t, iova, npage);
-		return;
-	}
-	if (!access_ioas(s, &io))
-		iopt_access_unpin(s, io, iova & ~(s->p.page_size - 1), npage * s->p.page_size);
-}
-
-/* vfio_dma_rw() */
-static int dma_rw(struct vfsim *s, uint64_t iova, void *buf, uint64_t len, bool write)
-{
-	struct t1_iommu *t;
-	struct ioas *io;
-	long ret;
-
-	if (has_container(s)) {
-		ret = container_t1(s, &t);
-		return ret ? (int)ret : t1_dma_rw(s, t, iova, buf, len, write);
-	}
-	ret = access_ioas(s, &io);
-	return ret ? (int)ret : iopt_access_rw(s, io, iova, buf, len, write);
+	return &s->groups[s->mtty.g].devs[s->mtty.d];
 }
 
 /* vfc_unpin_range(): every tracked pin overlapping [first, last], inclusive as in the driver. */
@@ -110,7 +30,7 @@ static void unpin_tracked(struct vfsim *s, uint64_t first, uint64_t last)
 		uint64_t end = start + m->pins[i].npage * s->p.page_size - 1;
 
 		if (start <= last && first <= end) {
-			unpin_pages(s, m->pins[i].iova, m->pins[i].npage);
+			vfio_unpin_pages(s, mtty_dev(s), m->pins[i].iova, m->pins[i].npage);
 			m->pins[i] = m->pins[--m->n_pins];
 			continue;
 		}
@@ -119,25 +39,40 @@ static void unpin_tracked(struct vfsim *s, uint64_t first, uint64_t last)
 }
 
 /* mtty_dma_unmap(): the container tells the driver [iova, iova + length) went. */
-void mtty_dma_unmap(struct vfsim *s, uint64_t iova, uint64_t length)
+static void mtty_dma_unmap(struct vfsim *s, struct vfsim_device *dev, uint64_t iova,
+			   uint64_t length)
 {
+	(void)dev;
 	if (length)
 		unpin_tracked(s, iova, iova + length - 1);
 }
 
-void mtty_open(struct vfsim *s, unsigned g, unsigned d)
+static void mtty_open(struct vfsim *s, struct vfsim_device *dev)
 {
 	s->mtty.open = true;
-	s->mtty.g = g;
-	s->mtty.d = d;
+	s->mtty.g = dev->g;
+	s->mtty.d = dev->d;
 }
 
-void mtty_close(struct vfsim *s, unsigned g, unsigned d)
+static void mtty_close(struct vfsim *s, struct vfsim_device *dev)
 {
-	if (!s->mtty.open || s->mtty.g != g || s->mtty.d != d)
+	if (!s->mtty.open || s->mtty.g != dev->g || s->mtty.d != dev->d)
 		return;
 	unpin_tracked(s, 0, UINT64_MAX);
 	s->mtty.open = false;
+}
+
+/* mtty_dev_ops: what the core and the IOMMU backends call the driver through */
+static const struct vfsim_device_ops mtty_dev_ops = {
+	.open_device = mtty_open,
+	.close_device = mtty_close,
+	.dma_unmap = mtty_dma_unmap,
+};
+
+/* mtty_probe(): the emulated device registers with vfio, callbacks and all. */
+void mtty_probe(struct vfsim *s, struct vfsim_device *dev)
+{
+	vfio_register_emulated_dev(dev, &mtty_dev_ops, &s->mtty);
 }
 
 long vfsim_mdev_dma(struct vfsim *s, enum vfsim_mdev_op op, uint64_t iova, uint64_t n,
@@ -154,7 +89,7 @@ long vfsim_mdev_dma(struct vfsim *s, enum vfsim_mdev_op op, uint64_t iova, uint6
 	case VFSIM_MDEV_PIN:
 		if (!n || n > MTTY_MAX_NPAGE || m->n_pins == MTTY_MAX_PINS)
 			return -E2BIG;
-		ret = pin_pages(s, iova, n);
+		ret = vfio_pin_pages(s, mtty_dev(s), iova, n, 3);
 		if (ret > 0) {
 			m->pins[m->n_pins].iova = iova;
 			m->pins[m->n_pins++].npage = (uint64_t)ret;
@@ -164,7 +99,7 @@ long vfsim_mdev_dma(struct vfsim *s, enum vfsim_mdev_op op, uint64_t iova, uint6
 		/* only what was pinned: anything else would be a driver bug */
 		for (unsigned i = 0; i < m->n_pins; i++) {
 			if (m->pins[i].iova == iova && m->pins[i].npage == n) {
-				unpin_pages(s, iova, n);
+				vfio_unpin_pages(s, mtty_dev(s), iova, n);
 				m->pins[i] = m->pins[--m->n_pins];
 				return 0;
 			}
@@ -182,7 +117,7 @@ long vfsim_mdev_dma(struct vfsim *s, enum vfsim_mdev_op op, uint64_t iova, uint6
 	if (!buf)
 		return -ENOMEM;
 	memset(buf, 0x5a, n);
-	ret = dma_rw(s, iova, buf, n, op == VFSIM_MDEV_WRITE);
+	ret = vfio_dma_rw(s, mtty_dev(s), iova, buf, n, op == VFSIM_MDEV_WRITE);
 	if (!ret && op == VFSIM_MDEV_READ)
 		for (uint64_t i = 0; i < n; i++)
 			*sum += buf[i];

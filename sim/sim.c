@@ -91,8 +91,16 @@ struct vfsim *vfsim_new(enum vfsim_topo t, const struct vfsim_params *p)
 		struct vfsim_group *gr = &s->groups[g];
 
 		gr->type = topo_groups[t][g].type;
-		for (unsigned d = 0; d < VFSIM_MAX_DEVS && topo_groups[t][g].devs[d]; d++)
-			gr->devs[gr->n_devs++].name = topo_groups[t][g].devs[d];
+		for (unsigned d = 0; d < VFSIM_MAX_DEVS && topo_groups[t][g].devs[d]; d++) {
+			struct vfsim_device *dev = &gr->devs[gr->n_devs++];
+
+			dev->name = topo_groups[t][g].devs[d];
+			dev->g = g;
+			dev->d = d;
+			/* the emulated group's device is the mtty: its driver probes it */
+			if (gr->type == GROUP_EMULATED)
+				mtty_probe(s, dev);
+		}
 		s->n_groups++;
 	}
 	proc_init(s, &s->procs[0], 0);
@@ -130,30 +138,6 @@ const char *vfsim_device_name(const struct vfsim *s, unsigned g, unsigned index)
 	if (g >= s->n_groups || index >= s->groups[g].n_devs)
 		return NULL;
 	return s->groups[g].devs[index].name;
-}
-
-struct vfsim_user *vfsim_user_get(struct vfsim *s, uint32_t uid)
-{
-	for (unsigned i = 0; i < VFSIM_MAX_USERS; i++)
-		if (s->users[i].used && s->users[i].uid == uid)
-			return &s->users[i];
-	for (unsigned i = 0; i < VFSIM_MAX_USERS; i++) {
-		if (!s->users[i].used) {
-			s->users[i].used = true;
-			s->users[i].uid = uid;
-			s->users[i].locked_vm = 0;
-			return &s->users[i];
-		}
-	}
-	return NULL;
-}
-
-uint64_t vfsim_user_locked(const struct vfsim *s, uint32_t uid)
-{
-	for (unsigned i = 0; i < VFSIM_MAX_USERS; i++)
-		if (s->users[i].used && s->users[i].uid == uid)
-			return s->users[i].locked_vm;
-	return 0;
 }
 
 int vfsim_proc_new(struct vfsim *s, uint32_t uid)
@@ -254,15 +238,6 @@ static int handle_alloc(struct vfsim *s, enum handle_kind kind)
 	return -EMFILE;
 }
 
-static struct vfsim_handle *handle_get(struct vfsim *s, int handle)
-{
-	int h = handle - VFSIM_HANDLE_BASE;
-
-	if (h < 0 || h >= VFSIM_MAX_HANDLES || s->handles[h].kind == H_FREE)
-		return NULL;
-	return &s->handles[h];
-}
-
 int vfsim_open_container(struct vfsim *s, enum vfsim_personality pers)
 {
 	struct vfsim_container *c;
@@ -279,8 +254,9 @@ int vfsim_open_container(struct vfsim *s, enum vfsim_personality pers)
 		return -ENOMEM;
 	}
 	c->pers = pers;
+	c->ops = pers == VFSIM_COMPAT ? &iommufd_container_ops : &vfio_container_ops;
 	c->refs = 1;
-	if (pers == VFSIM_COMPAT && !(c->cx = compat_new())) {
+	if (c->ops->open && c->ops->open(s, c)) {
 		free(c);
 		s->handles[h].kind = H_FREE;
 		return -ENOMEM;
@@ -309,10 +285,6 @@ int vfsim_open_group(struct vfsim *s, unsigned g)
 	s->handles[h].group = g;
 	return h + VFSIM_HANDLE_BASE;
 }
-
-int device_close(struct vfsim *s, unsigned g, unsigned d);
-void group_release(struct vfsim *s, unsigned g);
-long group_ioctl(struct vfsim *s, unsigned g, unsigned long req, void *arg, int *new_dev);
 
 /* Groups that no fd and no open device holds any more let go of their container. */
 static void release_unused_groups(struct vfsim *s)
@@ -372,23 +344,6 @@ void vfsim_handle_drop(struct vfsim *s, int proc)
 	}
 }
 
-/* The container a handle stands for, for GROUP_SET_CONTAINER's fd. */
-struct vfsim_container *vfsim_handle_container(struct vfsim *s, int handle, int *err)
-{
-	struct vfsim_handle *h = handle_get(s, handle);
-
-	/* 0..2 are the process's stdio: open files, but no container */
-	if (!h) {
-		*err = handle >= 0 && handle < VFSIM_HANDLE_BASE ? -EBADFD : -EBADF;
-		return NULL;
-	}
-	if (h->kind != H_CONTAINER) {
-		*err = -EBADFD;		/* "The FD passed is not recognized" */
-		return NULL;
-	}
-	return h->c;
-}
-
 long vfsim_ioctl(struct vfsim *s, int handle, unsigned long req, void *arg)
 {
 	struct vfsim_handle *h;
@@ -402,9 +357,7 @@ long vfsim_ioctl(struct vfsim *s, int handle, unsigned long req, void *arg)
 		return handle >= 0 && handle < VFSIM_HANDLE_BASE ? -ENOTTY : -EBADF;
 	switch (h->kind) {
 	case H_CONTAINER:
-		if (h->c->pers == VFSIM_COMPAT)
-			return compat_ioctl(s, h->c->cx, req, arg);
-		return container_ioctl(s, h->c, req, arg);
+		return h->c->ops->ioctl(s, h->c, req, arg);
 	case H_GROUP:
 		ret = group_ioctl(s, h->group, req, arg, &dev);
 		if (ret == 0 && dev >= 0) {

@@ -2,27 +2,24 @@
 /*
  * The type1 IOMMU driver (vfio_iommu_type1.c): open, CHECK_EXTENSION, group
  * attach/detach with the usable IOVA list, replay of existing mappings into
- * a new domain, and the ioctl switch.
+ * a new domain, the devices to tell of an unmap, the ioctl switch, and the
+ * vfsim_iommu_driver_ops the legacy container reaches all of it through.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <linux/vfio.h>
 #include "vfsim_int.h"
 
-struct t1_iommu *t1_open(struct vfsim *s, unsigned long type, int *err)
+static int t1_open(struct vfsim *s, unsigned long type, void **data)
 {
 	struct t1_iommu *t;
 
 	if (type != VFIO_TYPE1_IOMMU && type != VFIO_TYPE1v2_IOMMU &&
-	    type != VFIO_TYPE1_NESTING_IOMMU) {
-		*err = -EINVAL;
-		return NULL;
-	}
+	    type != VFIO_TYPE1_NESTING_IOMMU)
+		return -EINVAL;
 	t = calloc(1, sizeof(*t));
-	if (!t) {
-		*err = -ENOMEM;
-		return NULL;
-	}
+	if (!t)
+		return -ENOMEM;
 	t->nesting = type == VFIO_TYPE1_NESTING_IOMMU;
 	t->v2 = type != VFIO_TYPE1_IOMMU;
 	itree_init(&t->dmas);
@@ -30,11 +27,13 @@ struct t1_iommu *t1_open(struct vfsim *s, unsigned long type, int *err)
 	pool_init(&t->dma_pool, sizeof(struct t1_dma));
 	t->dma_avail = s->p.dma_entry_limit;
 	t->pgsize_bitmap = ~(s->p.page_size - 1);
-	return t;
+	*data = t;
+	return 0;
 }
 
-void t1_release(struct vfsim *s, struct t1_iommu *t)
+static void t1_release(struct vfsim *s, void *data)
 {
+	struct t1_iommu *t = data;
 	struct itree_node *n;
 
 	if (!t)
@@ -46,7 +45,7 @@ void t1_release(struct vfsim *s, struct t1_iommu *t)
 	free(t);
 }
 
-long t1_check_extension(struct t1_iommu *t, unsigned long arg)
+static long t1_check_extension(const struct t1_iommu *t, unsigned long arg)
 {
 	switch (arg) {
 	case VFIO_TYPE1_IOMMU:
@@ -62,37 +61,6 @@ long t1_check_extension(struct t1_iommu *t, unsigned long arg)
 		return t && !t->n_domain_groups;
 	}
 	return 0;
-}
-
-/*
- * The kernel's vfio_find_dma(): a binary search with its exact modular
- * comparisons, so a mapping that ends at 2^64 behaves as it does there.
- */
-struct t1_dma *t1_find_dma(struct t1_iommu *t, uint64_t start, uint64_t size)
-{
-	struct itree_node *n = RB_ROOT(&t->dmas.root);
-
-	while (n) {
-		struct t1_dma *d = container_of(n, struct t1_dma, node);
-
-		if (start + size <= n->first)
-			n = RB_LEFT(n, rb);
-		else if (start >= n->first + d->size)
-			n = RB_RIGHT(n, rb);
-		else
-			return d;
-	}
-	return NULL;
-}
-
-bool t1_iova_valid(const struct t1_iommu *t, uint64_t first, uint64_t last)
-{
-	if (!t->n_iova)
-		return true;
-	for (unsigned i = 0; i < t->n_iova; i++)
-		if (first >= t->iova[i].start && last <= t->iova[i].last)
-			return true;
-	return false;
 }
 
 /* The usable IOVA ranges once a domain with this aperture and MSI window joins. */
@@ -194,8 +162,9 @@ static int replay(struct vfsim *s, struct t1_iommu *t)
 	return 0;
 }
 
-int t1_attach_group(struct vfsim *s, struct t1_iommu *t, unsigned g)
+static int t1_attach_group(struct vfsim *s, void *data, unsigned g)
 {
+	struct t1_iommu *t = data;
 	struct t1_range iova[VFSIM_MAX_RANGES];
 	unsigned n_iova;
 	int ret;
@@ -230,8 +199,9 @@ int t1_attach_group(struct vfsim *s, struct t1_iommu *t, unsigned g)
 	return 0;
 }
 
-void t1_detach_group(struct vfsim *s, struct t1_iommu *t, unsigned g)
+static void t1_detach_group(struct vfsim *s, void *data, unsigned g)
 {
+	struct t1_iommu *t = data;
 	struct itree_node *n;
 
 	if (s->groups[g].type == GROUP_EMULATED) {
@@ -282,8 +252,11 @@ void t1_detach_group(struct vfsim *s, struct t1_iommu *t, unsigned g)
 	}
 }
 
-long t1_ioctl(struct vfsim *s, struct t1_iommu *t, unsigned long req, void *arg)
+/* t is NULL for CHECK_EXTENSION before any open */
+static long t1_ioctl(struct vfsim *s, void *data, unsigned long req, void *arg)
 {
+	struct t1_iommu *t = data;
+
 	switch (req) {
 	case VFIO_CHECK_EXTENSION:
 		return t1_check_extension(t, (unsigned long)arg);
@@ -298,3 +271,63 @@ long t1_ioctl(struct vfsim *s, struct t1_iommu *t, unsigned long req, void *arg)
 	}
 	return -ENOTTY;
 }
+
+/*
+ * vfio_iommu_type1_register_device(): only a device with a dma_unmap
+ * callback is kept; do_unmap() tells those of a mapping with pins.
+ */
+static void t1_register_device(struct vfsim *s, void *data, struct vfsim_device *dev)
+{
+	struct t1_iommu *t = data;
+
+	(void)s;
+	if (!dev->ops || !dev->ops->dma_unmap)
+		return;
+	if (t->n_devices < sizeof(t->devices) / sizeof(t->devices[0]))
+		t->devices[t->n_devices++] = dev;
+}
+
+static void t1_unregister_device(struct vfsim *s, void *data, struct vfsim_device *dev)
+{
+	struct t1_iommu *t = data;
+
+	(void)s;
+	for (unsigned i = 0; i < t->n_devices; i++) {
+		if (t->devices[i] == dev) {
+			t->devices[i] = t->devices[--t->n_devices];
+			return;
+		}
+	}
+}
+
+static long t1_driver_pin_pages(struct vfsim *s, void *data, uint64_t iova, uint64_t npage,
+				int prot)
+{
+	return t1_pin_pages(s, data, iova, npage, prot);
+}
+
+static void t1_driver_unpin_pages(struct vfsim *s, void *data, uint64_t iova, uint64_t npage)
+{
+	t1_unpin_pages(s, data, iova, npage);
+}
+
+static int t1_driver_dma_rw(struct vfsim *s, void *data, uint64_t iova, void *buf,
+			    uint64_t count, bool write)
+{
+	return t1_dma_rw(s, data, iova, buf, count, write);
+}
+
+/* vfio_iommu_driver_ops_type1 */
+const struct vfsim_iommu_driver_ops t1_driver_ops = {
+	.name = "vfio-iommu-type1",
+	.open = t1_open,
+	.release = t1_release,
+	.ioctl = t1_ioctl,
+	.attach_group = t1_attach_group,
+	.detach_group = t1_detach_group,
+	.pin_pages = t1_driver_pin_pages,
+	.unpin_pages = t1_driver_unpin_pages,
+	.register_device = t1_register_device,
+	.unregister_device = t1_unregister_device,
+	.dma_rw = t1_driver_dma_rw,
+};

@@ -184,6 +184,16 @@ long t1_map(struct vfsim *s, struct t1_iommu *t, void *arg)
 	return do_map(s, t, &m);
 }
 
+/*
+ * vfio_notify_dma_unmap(): every registered device with a dma_unmap callback
+ * is told, and is expected to unpin what it pinned in the mapping.
+ */
+static void notify_dma_unmap(struct vfsim *s, struct t1_iommu *t, const struct t1_dma *d)
+{
+	for (unsigned i = 0; i < t->n_devices; i++)
+		t->devices[i]->ops->dma_unmap(s, t->devices[i], d->node.first, d->size);
+}
+
 /* vfio_find_dma_first_node(): the lowest mapping that ends after start. */
 static struct itree_node *first_node(struct t1_iommu *t, uint64_t start, uint64_t size)
 {
@@ -292,7 +302,7 @@ static long do_unmap(struct vfsim *s, struct t1_iommu *t, struct vfio_iommu_type
 		}
 		/* vfio_notify_dma_unmap(): the vendor driver lets go of its pins first */
 		if (d->n_vpfn)
-			mtty_dma_unmap(s, d->node.first, d->size);
+			notify_dma_unmap(s, t, d);
 		unmapped += d->size;
 		/* a mapping reaching the range's end is the last one in it */
 		n = n->last >= iova + size - 1 && !t->top_mapped ? NULL :

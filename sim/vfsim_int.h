@@ -47,12 +47,30 @@ struct vfsim_user {
 
 enum vfsim_group_type { GROUP_IOMMU, GROUP_EMULATED, GROUP_NOIOMMU };
 
+struct vfsim;
 struct vfsim_container;
+struct vfsim_device;
+
+/*
+ * What a vendor driver registers for its device (vfio_device_ops of
+ * include/linux/vfio.h): the core calls open/close_device around the first
+ * open and the last close, and an IOMMU backend calls dma_unmap when a
+ * mapping the driver may have pinned goes. Any member may be NULL.
+ */
+struct vfsim_device_ops {
+	void (*open_device)(struct vfsim *s, struct vfsim_device *dev);
+	void (*close_device)(struct vfsim *s, struct vfsim_device *dev);
+	void (*dma_unmap)(struct vfsim *s, struct vfsim_device *dev, uint64_t iova,
+			  uint64_t length);
+};
 
 struct vfsim_device {
 	const char *name;
+	unsigned g, d;			/* its group and its index there */
 	unsigned open_count;
 	bool unbound;			/* not on its vfio driver: no vfio_device */
+	const struct vfsim_device_ops *ops;	/* NULL: a vfio-pci device, no callbacks */
+	void *drvdata;
 };
 
 struct vfsim_group {
@@ -108,6 +126,9 @@ struct t1_iommu {
 	unsigned n_emulated_groups;
 	struct t1_range iova[VFSIM_MAX_RANGES];
 	unsigned n_iova;
+	/* iommu->device_list: open devices with a dma_unmap op (register_device) */
+	struct vfsim_device *devices[VFSIM_MAX_GROUPS * VFSIM_MAX_DEVS];
+	unsigned n_devices;
 };
 
 /* ---- iommufd compat ---- */
@@ -141,6 +162,22 @@ struct iopt_area {
 	unsigned num_accesses;		/* access pins inside this area */
 };
 
+/*
+ * What an access (an emulated device's handle on an IOAS) is told through
+ * (iommufd_access_ops of include/linux/iommufd.h): unmap asks the owner to
+ * let go of its pins in [iova, iova + length) before the area goes.
+ */
+struct vfsim_access_ops {
+	void (*unmap)(struct vfsim *s, void *data, uint64_t iova, uint64_t length);
+};
+
+struct iopt_access {
+	const struct vfsim_access_ops *ops;
+	void *data;
+};
+
+#define VFSIM_MAX_ACCESS	(VFSIM_MAX_GROUPS * VFSIM_MAX_DEVS)
+
 struct iopt_resv {
 	uint64_t start, last;
 	int owner;			/* which device or domain reserved it */
@@ -157,6 +194,7 @@ struct ioas {
 	unsigned n_domains;		/* one IOMMU domain (hwpt) per kind; 0 or 1 here */
 	uint64_t domain_pgsizes;
 	bool domain_cc;			/* enforce_cache_coherency of the domain */
+	struct iopt_access access[VFSIM_MAX_ACCESS];	/* iopt->access_list */
 	unsigned n_access;		/* emulated accesses (mdev) */
 	uint32_t hwpt_id;		/* object id of the domain's hwpt, 0 when none */
 	unsigned hwpt_users;		/* devices attached to that domain */
@@ -171,15 +209,78 @@ struct compat_ctx {
 	uint64_t ids;			/* object ids in use (bit n = id n), as xa_alloc hands them out */
 };
 
+/*
+ * The IOMMU driver of a legacy container, chosen at SET_IOMMU from the
+ * registered ones (vfio_iommu_driver_ops of drivers/vfio/vfio.h): type1
+ * (type1.c) and the no-IOMMU driver (container.c). data is what open()
+ * gave; ioctl() with data NULL answers CHECK_EXTENSION before any open.
+ * pin_pages, unpin_pages, register_device, unregister_device and dma_rw
+ * may be NULL.
+ */
+struct vfsim_iommu_driver_ops {
+	const char *name;
+	int (*open)(struct vfsim *s, unsigned long arg, void **data);
+	void (*release)(struct vfsim *s, void *data);
+	long (*ioctl)(struct vfsim *s, void *data, unsigned long req, void *arg);
+	int (*attach_group)(struct vfsim *s, void *data, unsigned g);
+	void (*detach_group)(struct vfsim *s, void *data, unsigned g);
+	long (*pin_pages)(struct vfsim *s, void *data, uint64_t iova, uint64_t npage, int prot);
+	void (*unpin_pages)(struct vfsim *s, void *data, uint64_t iova, uint64_t npage);
+	void (*register_device)(struct vfsim *s, void *data, struct vfsim_device *dev);
+	void (*unregister_device)(struct vfsim *s, void *data, struct vfsim_device *dev);
+	int (*dma_rw)(struct vfsim *s, void *data, uint64_t iova, void *buf, uint64_t count,
+		      bool write);
+};
+
+/*
+ * What the vfio core (sim.c, group.c, vfio_main.c) calls on the file a
+ * container fd names: the legacy container (vfio_container_ops, container.c)
+ * or an iommufd (iommufd_container_ops, compat.c). Chosen when the file is
+ * opened; it stands for the kernel's `if (group->container) ... else if
+ * (group->iommufd)` branches of group.c and vfio_main.c.
+ *  - open/release: the file's own state, at open and when its last
+ *    reference goes; ioctl: every ioctl on the fd;
+ *  - attach_group/detach_group: GROUP_SET_CONTAINER, and UNSET_CONTAINER or
+ *    the group's last fd (detach may be NULL);
+ *  - open_device: a device's first open through a group set to this file
+ *    (vfio_device_group_use_iommu() or vfio_df_iommufd_bind());
+ *    unuse_device: its last close, on the group's container (legacy);
+ *    unbind_device: its last close, on the file it bound to (iommufd);
+ *  - pin_pages/unpin_pages/dma_rw: a vendor driver's vfio_pin_pages() etc.
+ *    for dev, on the file serving its DMA (vfio_main.c picks it).
+ * serves_group: vfio_device_has_container(); a legacy container serves the
+ * DMA of every device of its groups, an iommufd only of devices bound to it.
+ */
+struct vfsim_container_ops {
+	bool serves_group;
+	int (*open)(struct vfsim *s, struct vfsim_container *c);
+	void (*release)(struct vfsim *s, struct vfsim_container *c);
+	long (*ioctl)(struct vfsim *s, struct vfsim_container *c, unsigned long req, void *arg);
+	int (*attach_group)(struct vfsim *s, struct vfsim_container *c, unsigned g);
+	void (*detach_group)(struct vfsim *s, struct vfsim_container *c, unsigned g);
+	int (*open_device)(struct vfsim *s, struct vfsim_container *c, struct vfsim_device *dev);
+	void (*unuse_device)(struct vfsim *s, struct vfsim_container *c,
+			     struct vfsim_device *dev);
+	void (*unbind_device)(struct vfsim *s, struct vfsim_container *c,
+			      struct vfsim_device *dev);
+	long (*pin_pages)(struct vfsim *s, struct vfsim_container *c, struct vfsim_device *dev,
+			  uint64_t iova, uint64_t npage, int prot);
+	void (*unpin_pages)(struct vfsim *s, struct vfsim_container *c, struct vfsim_device *dev,
+			    uint64_t iova, uint64_t npage);
+	int (*dma_rw)(struct vfsim *s, struct vfsim_container *c, struct vfsim_device *dev,
+		      uint64_t iova, void *buf, uint64_t count, bool write);
+};
+
 struct vfsim_container {
 	enum vfsim_personality pers;
+	const struct vfsim_container_ops *ops;
 	unsigned refs;			/* handle + attached groups */
 	unsigned group_mask;		/* attached groups */
-	/* type1 */
-	enum { DRIVER_NONE, DRIVER_TYPE1, DRIVER_NOIOMMU } driver;
+	/* legacy container: the driver SET_IOMMU chose, NULL before */
+	const struct vfsim_iommu_driver_ops *iommu_driver;
+	void *iommu_data;
 	bool noiommu;
-	struct t1_iommu *t1;
-	/* compat */
+	/* iommufd */
 	struct compat_ctx *cx;
 };
 
@@ -234,11 +335,38 @@ static inline uint64_t min_pgsize(uint64_t bitmap)
 	return 1ull << ffs64(bitmap);
 }
 
-/* sim.c */
+/* sim.c: the handle table (fdget() of the kernel) */
 void vfsim_handle_drop(struct vfsim *s, int proc);
+
+static inline struct vfsim_handle *handle_get(struct vfsim *s, int handle)
+{
+	int h = handle - VFSIM_HANDLE_BASE;
+
+	if (h < 0 || h >= VFSIM_MAX_HANDLES || s->handles[h].kind == H_FREE)
+		return NULL;
+	return &s->handles[h];
+}
+
+/* The container a handle stands for, for GROUP_SET_CONTAINER's fd. */
+static inline struct vfsim_container *vfsim_handle_container(struct vfsim *s, int handle,
+							     int *err)
+{
+	struct vfsim_handle *h = handle_get(s, handle);
+
+	/* 0..2 are the process's stdio: open files, but no container */
+	if (!h) {
+		*err = handle >= 0 && handle < VFSIM_HANDLE_BASE ? -EBADFD : -EBADF;
+		return NULL;
+	}
+	if (h->kind != H_CONTAINER) {
+		*err = -EBADFD;		/* "The FD passed is not recognized" */
+		return NULL;
+	}
+	return h->c;
+}
+
+/* user.c: iommufd's per-user charge (struct user_struct) */
 struct vfsim_user *vfsim_user_get(struct vfsim *s, uint32_t uid);
-struct vfsim_container *vfsim_group_container(struct vfsim *s, unsigned g);
-bool vfsim_group_in(const struct vfsim_container *c, unsigned g);
 
 /* pin.c: can pages [vaddr, vaddr + npages * pgsz) be pinned? */
 struct pin_result {
@@ -267,25 +395,40 @@ static inline int arg_in(void *dst, const void *arg, size_t n)
 int vfsim_copy_to_user(uint64_t dst, const void *src, size_t n);
 int vfsim_copy_from_user(void *dst, uint64_t src, size_t n);
 
-/* type1*.c */
-struct t1_iommu *t1_open(struct vfsim *s, unsigned long type, int *err);
-void t1_release(struct vfsim *s, struct t1_iommu *t);
-long t1_check_extension(struct t1_iommu *t, unsigned long arg);
-int t1_attach_group(struct vfsim *s, struct t1_iommu *t, unsigned g);
-void t1_detach_group(struct vfsim *s, struct t1_iommu *t, unsigned g);
-long t1_ioctl(struct vfsim *s, struct t1_iommu *t, unsigned long req, void *arg);
+/* mdev.c: the mtty vendor driver, probed for the emulated device of a topology */
+void mtty_probe(struct vfsim *s, struct vfsim_device *dev);
+
+/* group.c: the group node */
+long group_ioctl(struct vfsim *s, unsigned g, unsigned long req, void *arg, int *new_dev);
+int device_close(struct vfsim *s, unsigned g, unsigned d);
+void group_release(struct vfsim *s, unsigned g);
+
+/* vfio_main.c: the core below the group node and the vendor driver */
+void vfio_register_emulated_dev(struct vfsim_device *dev, const struct vfsim_device_ops *ops,
+				void *drvdata);
+void container_put(struct vfsim *s, struct vfsim_container *c);
+long vfio_pin_pages(struct vfsim *s, struct vfsim_device *dev, uint64_t iova, uint64_t npage,
+		    int prot);
+void vfio_unpin_pages(struct vfsim *s, struct vfsim_device *dev, uint64_t iova, uint64_t npage);
+int vfio_dma_rw(struct vfsim *s, struct vfsim_device *dev, uint64_t iova, void *buf,
+		uint64_t count, bool write);
+
+/* container.c and compat.c: the two kinds of container file */
+extern const struct vfsim_container_ops vfio_container_ops;
+extern const struct vfsim_container_ops iommufd_container_ops;
+
+/* type1.c: the type1 IOMMU driver */
+extern const struct vfsim_iommu_driver_ops t1_driver_ops;
+
+/* type1_info.c, type1_dma.c */
 long t1_get_info(struct vfsim *s, struct t1_iommu *t, void *arg);
+long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg);
 long t1_map(struct vfsim *s, struct t1_iommu *t, void *arg);
 long t1_unmap(struct vfsim *s, struct t1_iommu *t, void *arg);
-long t1_dirty(struct vfsim *s, struct t1_iommu *t, void *arg);
 int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d);
 void t1_unpin_dma(struct vfsim *s, struct t1_dma *d);
 void t1_remove_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d);
-int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, struct t1_dma *d,
-			  uint64_t base, uint64_t pgsize);
 int t1_verify_bitmap_size(uint64_t npages, uint64_t bitmap_size);
-bool t1_iova_valid(const struct t1_iommu *t, uint64_t first, uint64_t last);
-struct t1_dma *t1_find_dma(struct t1_iommu *t, uint64_t iova, uint64_t size);
 
 /* type1_pin.c: what a vendor driver does through a type1 container */
 long t1_pin_pages(struct vfsim *s, struct t1_iommu *t, uint64_t iova, uint64_t npage, int prot);
@@ -299,38 +442,32 @@ int t1_bitmap_alloc(const struct t1_iommu *t, struct t1_dma *d);
 void t1_bitmap_free(struct t1_dma *d);
 void t1_bitmap_set(const struct t1_iommu *t, struct t1_dma *d, uint64_t offset, uint64_t len);
 void t1_bitmap_repopulate(const struct t1_iommu *t, struct t1_dma *d);
+int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, struct t1_dma *d,
+			  uint64_t base, uint64_t pgsize);
 
-/* mdev.c: the mtty vendor driver */
-void mtty_dma_unmap(struct vfsim *s, uint64_t iova, uint64_t length);
-void mtty_open(struct vfsim *s, unsigned g, unsigned d);
-void mtty_close(struct vfsim *s, unsigned g, unsigned d);
+/* type1_tree.c: lookups in the mapping tree */
+bool t1_iova_valid(const struct t1_iommu *t, uint64_t first, uint64_t last);
+struct t1_dma *t1_find_dma(struct t1_iommu *t, uint64_t iova, uint64_t size);
 
-/* container.c: the type1 container (/dev/vfio/vfio) */
-long container_ioctl(struct vfsim *s, struct vfsim_container *c, unsigned long req, void *arg);
-int container_attach_group(struct vfsim *s, struct vfsim_container *c, unsigned g);
-void container_detach_group(struct vfsim *s, struct vfsim_container *c, unsigned g);
-void container_put(struct vfsim *s, struct vfsim_container *c);
-
-/* compat*.c and iopt*.c: iommufd */
-struct compat_ctx *compat_new(void);
-void compat_free(struct vfsim *s, struct compat_ctx *cx);
-long compat_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, void *arg);
+/* compat_info.c, iommufd.c: iommufd's ioctls below the compat layer */
 long compat_get_info(struct vfsim *s, struct compat_ctx *cx, void *arg);
-int compat_ioas_create(struct compat_ctx *cx);
-int compat_set_no_iommu(struct compat_ctx *cx);
-struct ioas *compat_ioas(struct compat_ctx *cx);
+long iommufd_native_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, void *arg);
+
+/* iommufd_main.c: object ids, the ucmd size rules, IOAS allocation */
 uint32_t compat_id_alloc(struct compat_ctx *cx);
 void compat_id_free(struct compat_ctx *cx, uint32_t id);
 int compat_ioas_alloc(struct compat_ctx *cx);
 int ucmd_in(void *dst, const void *arg, size_t ksize, size_t min_size);
-long iommufd_native_ioctl(struct vfsim *s, struct compat_ctx *cx, unsigned long req, void *arg);
+
+/* The compat IOAS (vfio_compat.c's get_compat_ioas()), NULL when none. */
+static inline struct ioas *compat_ioas(struct compat_ctx *cx)
+{
+	return cx->vfio_ioas < 0 ? NULL : &cx->ioas[cx->vfio_ioas];
+}
+
+/* iopt*.c: the io_pagetable */
 int iopt_alloc_iova(struct vfsim *s, struct ioas *io, uint64_t uptr, uint64_t length,
 		    uint64_t *iova);
-int compat_device_open(struct vfsim *s, struct vfsim_container *c, unsigned g, unsigned d);
-void compat_device_close(struct vfsim *s, unsigned g, unsigned d);
-void iopt_remove_domain(struct vfsim *s, struct ioas *io, int owner);
-void iopt_remove_access(struct vfsim *s, struct ioas *io);
-
 void iopt_init(struct ioas *io, uint32_t id);
 void iopt_destroy(struct vfsim *s, struct ioas *io);
 int iopt_map_user(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t uptr,
@@ -339,12 +476,15 @@ int iopt_unmap_range(struct vfsim *s, struct ioas *io, uint64_t start, uint64_t 
 		     uint64_t *unmapped);
 int iopt_cut(struct ioas *io, uint64_t iova);
 int iopt_add_domain(struct vfsim *s, struct ioas *io, int owner);
+void iopt_remove_domain(struct vfsim *s, struct ioas *io, int owner);
 int iopt_reserve(struct ioas *io, uint64_t start, uint64_t last, int owner);
 void iopt_unreserve(struct ioas *io, int owner);
-int iopt_add_access(struct ioas *io);
+int iopt_add_access(struct ioas *io, const struct vfsim_access_ops *ops, void *data);
+void iopt_remove_access(struct vfsim *s, struct ioas *io, void *data);
 int iopt_disable_large_pages(struct ioas *io);
 bool iopt_page_pinned(struct vfsim *s, struct ioas *io, struct iopt_area *self, uint64_t index);
 int iopt_update_pinned(struct vfsim *s, struct iopt_pages *pg, uint64_t npages, bool inc);
+uint64_t iopt_pagesizes(const struct ioas *io);
 
 /* iopt_access.c: an emulated device's pins and copies (iommufd_access_*) */
 int iopt_access_pin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t length,
@@ -352,7 +492,6 @@ int iopt_access_pin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t le
 void iopt_access_unpin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t length);
 int iopt_access_rw(struct vfsim *s, struct ioas *io, uint64_t iova, void *data,
 		   uint64_t length, bool write);
-uint64_t iopt_pagesizes(const struct ioas *io);
 
 /*
  * An open device holds its group's file only when it was opened through a
