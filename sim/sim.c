@@ -11,7 +11,7 @@
 
 #define MTTY_UUID "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"
 
-/* Must match the QEMU machines of ref-kernel/ (and harness/topology.c). */
+/* Must match the QEMU machines of ref-kernel/ (and harness/lang/topology.c). */
 static const struct {
 	enum vfsim_group_type type;
 	const char *devs[VFSIM_MAX_DEVS];
