@@ -10,6 +10,10 @@
 #  stall: during fault.stall.2-victim the guest prints RCU stall reports and makes no
 #         progress (its console is never silent). boot/fault.sh must stop it as stalled, name
 #         the case, exit non-zero and keep the other cases' results in the retry boot.
+#  no emitter: a guest without the shared blob emitter (ref-kernel/lib/emit.sh, put into the
+#         initramfs by ref-kernel/lib/boot.sh) sends no blob at all: init.sh sources it and
+#         has no emitter of its own. (tests/check.d/50-clients.sh does the same for the DPDK
+#         guest's init.)
 # Last line: "fault: N passed, N failed".
 set -uo pipefail
 
@@ -95,6 +99,20 @@ then
 	ok "stall: the other cases' results are kept ($r)"
 else
 	bad "stall: the retry boot lost the other cases ($r)"
+fi
+
+# --- no emitter
+KRUN=$krun/noemit CASES=tests/fault/crash VFCONFORM_BACKENDS=kernel-type1 VFCONFORM_RETRIES=0 \
+VFCONFORM_EMITTER='' \
+	bash ref-kernel/boot/library.sh iommu > "$krun/noemit.log" 2>&1
+rc=$?
+out=$krun/noemit/iommu
+if [ "$rc" -ne 0 ] && [ -f "$out/console.log" ] && [ ! -e "$out/kernel-type1.json" ] &&
+	! grep -q vfconform-blob-begin "$out/data.log" 2>/dev/null &&
+	tr -d '\r' < "$out/console.log" | grep -q "can't open '/etc/vfconform-emit.sh'"; then
+	ok "no emitter: init.sh dies sourcing /etc/vfconform-emit.sh and sends no blob (exit $rc)"
+else
+	bad "no emitter: exit $rc, or a blob or result came back, or no sourcing error ($out/)"
 fi
 
 echo "fault: $passed passed, $failed failed"
