@@ -34,11 +34,6 @@ MDEV_UUID=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
 # Lines a mode adds to the guest's /etc/boot.conf (init.sh reads them).
 CONF_EXTRA=()
 
-use_kernel "$KOBJ" kernel
-[ -f "$KOBJ/config.sha256" ] || die "no $KOBJ/config.sha256: run make kernel"
-CONFIG_SHA256=$(cat "$KOBJ/config.sha256")
-KOBJ_ABS=$(cd "$KOBJ" && pwd)
-
 # $1: iommu or noiommu. Sets BOOT, TOPO, EDU, MDEV, DEVICES and APPEND. Fixed PCI addresses,
 # because the case topologies name devices by address; QEMU's -nodefaults (run_qemu) keeps
 # its default VGA and NIC from taking slots.
@@ -102,6 +97,10 @@ run_boots() {
 	local -a todo remaining
 	local -A exclude=() start_after=()
 
+	use_kernel "$KOBJ" kernel
+	[ -f "$KOBJ/config.sha256" ] || die "no $KOBJ/config.sha256: run make kernel"
+	CONFIG_SHA256=$(cat "$KOBJ/config.sha256")
+	KOBJ_ABS=$(cd "$KOBJ" && pwd)
 	accel=$(pick_accel)
 	out=$KRUN/$BOOT
 	rm -rf "$out"
