@@ -134,9 +134,21 @@ stats_json() {
 }
 
 result_json() {
-	local dir=$1 run=$2 b s m i rc init=false out=$1/stdout
+	local dir=$1 run=$2 b s m i rc init=false out=$1/stdout ioctls
 
 	IFS=: read -r b s m i <<< "$run"
+	# No trace (the guest died before the run): null. "jq -s" prints its empty result even
+	# when the file is missing, so "|| echo null" alone would give two JSON texts.
+	ioctls=null
+	if [ -f "$dir/trace.jsonl" ] && ! ioctls=$(jq -s '
+		[.[] | select(.op != null and .format == null)] |
+		{total: length,
+		 by_op: (group_by(.obj + " " + .op) |
+			map({key: (.[0].obj + " " + .[0].op), value: length}) | from_entries),
+		 failed: [.[] | select(.errno != null) |
+			{seq, obj, op, errno, args}]}' "$dir/trace.jsonl" 2>/dev/null); then
+		ioctls=null
+	fi
 	rc=$(cat "$dir/rc" 2>/dev/null || echo null)
 	if [ "$s" = fwd ]; then
 		grep -q 'Press enter to exit' "$out" && init=true
@@ -156,13 +168,7 @@ result_json() {
 			grep -v 'RX-error' || true)" \
 		--arg dmesg "$(cat "$dir/dmesg" 2>/dev/null || true)" \
 		--arg notes "$(cat "$dir/notes" 2>/dev/null || true)" \
-		--argjson ioctls "$(jq -s '[.[] | select(.op != null and .format == null)] |
-			{total: length,
-			 by_op: (group_by(.obj + " " + .op) |
-				map({key: (.[0].obj + " " + .[0].op), value: length}) | from_entries),
-			 failed: [.[] | select(.errno != null) |
-				{seq, obj, op, errno, args}]}' "$dir/trace.jsonl" 2>/dev/null ||
-			echo null)" '
+		--argjson ioctls "$ioctls" '
 	def lines: split("\n") | map(select(length > 0));
 	($phases | if length > 0 then .[-1] else null end) as $last |
 	{run: $run, backend: $backend, scenario: $scenario, mem: $mem, iova: $iova, nic: $nic,
