@@ -28,7 +28,8 @@ KOBJ=${KOBJ:-build/kernel}
 KRUN=${KRUN:-build/kernel-run}
 VFCONFORM_GUEST=${VFCONFORM_GUEST:-build/guest/vfconform}
 CASES=${CASES:-cases}
-APPEND_EXTRA=${VFCONFORM_APPEND:-}
+# with its separating space, so the command line is "... $APPEND $VFCONFORM_APPEND"
+APPEND_EXTRA=" ${VFCONFORM_APPEND:-}"
 EARLY_RETRIES=${EARLY_RETRIES:-2}
 MDEV_UUID=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
 # Lines a mode adds to the guest's /etc/boot.conf (init.sh reads them).
@@ -137,7 +138,7 @@ run_boots() {
 		t0=$SECONDS
 		run_qemu "$accel" "$dir/initramfs.cpio.gz" "$dir/console.log" "$BOOT_TIMEOUT" \
 			-serial "file:$dir/data.log" "${DEVICES[@]}" \
-			-append "console=ttyS0 panic=-1 oops=panic no_timer_check $APPEND $APPEND_EXTRA"
+			-append "console=ttyS0 panic=-1 oops=panic no_timer_check $APPEND$APPEND_EXTRA"
 		# shellcheck disable=SC2154 # qemu_end: set by run_qemu (lib/boot.sh)
 		echo "$WHO: $BOOT: boot $attempt ($accel, ${todo[*]}) took $((SECONDS - t0))s," \
 			"qemu $qemu_end" >&2
@@ -152,7 +153,8 @@ run_boots() {
 				"console: $dir/console.log" >&2
 			tail -n 30 "$dir/console.log" | tr -d '\r' >&2
 			if [ "$early_fails" -le "$EARLY_RETRIES" ]; then
-				echo "$WHO: $BOOT: booting again ($early_fails of $EARLY_RETRIES)" >&2
+				echo "$WHO: $BOOT: booting again" \
+					"($early_fails of $EARLY_RETRIES)" >&2
 				continue
 			fi
 			failed="guest did not reach init in $early_fails boots ($qemu_end)"
@@ -182,7 +184,8 @@ run_boots() {
 			# Case names are [a-z0-9._-]+, which also cuts off a kernel message
 			# printed into the same line.
 			case_name=$(sed -n "/vfconform-run-start: $b/,\$p" <<< "$console" |
-				grep -oE '# case-start [a-z0-9._-]+' | tail -n 1 | cut -d' ' -f3 || true)
+				grep -oE '# case-start [a-z0-9._-]+' | tail -n 1 |
+				cut -d' ' -f3 || true)
 			if [ -n "$rc" ]; then
 				reason="runner exited with status $rc"
 			else
@@ -190,11 +193,11 @@ run_boots() {
 			fi
 			if [ -z "$case_name" ]; then
 				failed="guest died outside any case"
-				echo "$WHO: $BOOT: guest died outside any case (backend $b): $reason;" \
-					"console: $dir/console.log" >&2
-			else
-				echo "$WHO: $BOOT: guest died during case $case_name (backend $b):" \
+				echo "$WHO: $BOOT: guest died outside any case (backend $b):" \
 					"$reason; console: $dir/console.log" >&2
+			else
+				echo "$WHO: $BOOT: guest died during case $case_name" \
+					"(backend $b): $reason; console: $dir/console.log" >&2
 				echo "$b:$case_name=$reason" >> "$out/crashed"
 				f=$(case_file "$case_name")
 				if [ -n "$f" ]; then
