@@ -13,6 +13,9 @@
 #   MEM      huge (2 MiB hugetlbfs pages) or nohuge (--no-huge -m 64)
 #   IOVA     va or pa (--iova-mode)
 #
+# The DPDK mode of the reference-kernel boots: the initramfs, QEMU and its watchdog, the
+# accelerator and the blobs are ref-kernel/lib/boot.sh's, as for the modes in ref-kernel/boot/.
+#
 # Environment (paths relative to the top of the repository):
 #   KOBJ_DPDK          kernel variant build directory (build/kernel-dpdk)
 #   CRUN               output directory (build/clients-run)
@@ -21,6 +24,7 @@
 #   FWD_SECONDS        seconds of forwarding per run (5)
 #   DPDK_BOOT_TIMEOUT  wall-clock limit of the boot in seconds (1200)
 #   DPDK_EAL_EXTRA     more EAL arguments, for debugging (--log-level=lib.eal:debug)
+#   VFCONFORM_IDLE_TIMEOUT, VFCONFORM_STALLS, VFCONFORM_ACCEL  as in ref-kernel/lib/boot.sh
 #
 # Output in $CRUN/<run>/: stdout (testpmd's output), trace.jsonl, dmesg, rc, result.json;
 # $CRUN/console.log, data.log. Exit 1 if the guest failed before all runs came back.
@@ -28,32 +32,27 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-# shellcheck source=ref-kernel/blobs.sh
-. ref-kernel/blobs.sh
+WHO="run-dpdk"
+VFCONFORM_BOOT_TIMEOUT=${DPDK_BOOT_TIMEOUT:-1200}
+# shellcheck source=ref-kernel/lib/boot.sh
+. ref-kernel/lib/boot.sh
+# testpmd runs on two lcores (-l 0-1), whatever VFCONFORM_SMP says.
+SMP=2
 
 KOBJ_DPDK=${KOBJ_DPDK:-build/kernel-dpdk}
 CRUN=${CRUN:-build/clients-run}
 TRACE_SO=${TRACE_SO:-build/trace/vfconform-trace.so}
 DPDK_NIC=${DPDK_NIC:-e1000e}
 FWD_SECONDS=${FWD_SECONDS:-5}
-BOOT_TIMEOUT=${DPDK_BOOT_TIMEOUT:-1200}
 TESTPMD=/usr/bin/dpdk-testpmd
 PMD_DIR=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
-BZIMAGE=$KOBJ_DPDK/arch/x86/boot/bzImage
-GEN_INIT_CPIO=$KOBJ_DPDK/usr/gen_init_cpio
-
-die() {
-	echo "run-dpdk: $*" >&2
-	exit 2
-}
 
 [ $# -ge 1 ] || die "usage: run-dpdk.sh BACKEND:SCENARIO:MEM:IOVA..."
 for r in "$@"; do
 	[[ $r =~ ^(type1|compat):(fwd|reattach):(huge|nohuge):(va|pa)$ ]] ||
 		die "bad run '$r' (BACKEND:SCENARIO:MEM:IOVA)"
 done
-[ -f "$BZIMAGE" ] || die "no $BZIMAGE: run make kernel-dpdk"
-[ -x "$GEN_INIT_CPIO" ] || die "no $GEN_INIT_CPIO: run make kernel-dpdk"
+use_kernel "$KOBJ_DPDK" kernel-dpdk
 [ -f "$TRACE_SO" ] || die "no $TRACE_SO: run make trace"
 [ -x "$TESTPMD" ] || die "no $TESTPMD: apt-get install dpdk-dev"
 
@@ -77,8 +76,6 @@ esac
 PMDS+=(librte_mempool_ring.so.23)
 NICS="0000:00:02.0 0000:00:03.0"
 
-BUSYBOX=$(command -v busybox) || die "no busybox: apt-get install busybox-static"
-
 # The files testpmd needs, each at the path the dynamic loader resolves it to: testpmd,
 # its ldd closure, the PMD plugins (EAL dlopens every .so in PMD_DIR, so only the few we
 # want are there) and theirs, and the interposer's.
@@ -95,52 +92,31 @@ guest_files() {
 	} | sort -u
 }
 
-make_initramfs() {
-	local out=$1 list=$1.list applet f d
+# What the base initramfs (make_initramfs) lacks, as gen_init_cpio lines: the interposer,
+# testpmd and its libraries.
+dpdk_files() {
+	local f d
 
+	for d in var lib usr usr/bin; do
+		echo "dir /$d 0755 0 0"
+	done
+	echo "file /bin/vfconform-trace.so $TRACE_SO 0755 0 0"
+	echo "file /bin/vfconform-trace clients/trace/vfconform-trace.sh 0755 0 0"
 	{
-		echo "dir /bin 0755 0 0"
-		echo "file /bin/busybox $BUSYBOX 0755 0 0"
-		for applet in $("$BUSYBOX" --list); do
-			[ "$applet" = busybox ] || echo "slink /bin/$applet busybox 0777 0 0"
-		done
-		for d in dev proc sys tmp etc var lib usr usr/bin; do
-			echo "dir /$d 0755 0 0"
-		done
-		echo "nod /dev/console 0600 0 0 c 5 1"
-		echo "file /init clients/dpdk/init.sh 0755 0 0"
-		echo "file /etc/boot.conf $2 0644 0 0"
-		echo "file /bin/vfconform-trace.so $TRACE_SO 0755 0 0"
-		echo "file /bin/vfconform-trace clients/trace/vfconform-trace.sh 0755 0 0"
-		{
-			guest_files | while read -r f; do
-				d=${f%/*}
-				while [ -n "$d" ]; do
-					echo "dir $d 0755 0 0"
-					d=${d%/*}
-				done
-				echo "file $f $(readlink -f "$f") 0755 0 0"
+		guest_files | while read -r f; do
+			d=${f%/*}
+			while [ -n "$d" ]; do
+				echo "dir $d 0755 0 0"
+				d=${d%/*}
 			done
-			# EAL loads only *.so and *.so.23.0 from its plugin directory.
-			for f in "${PMDS[@]}"; do
-				echo "file $PMD_DIR/${f}.0 $(readlink -f "$PMD_DIR/$f") 0755 0 0"
-			done
-		} | sort -u
-	} > "$list"
+			echo "file $f $(readlink -f "$f") 0755 0 0"
+		done
+		# EAL loads only *.so and *.so.23.0 from its plugin directory.
+		for f in "${PMDS[@]}"; do
+			echo "file $PMD_DIR/${f}.0 $(readlink -f "$PMD_DIR/$f") 0755 0 0"
+		done
+	} | sort -u
 	# sort: "dir" lines come before "file" lines and a parent before its children.
-	"$GEN_INIT_CPIO" "$list" | gzip -1 > "$out"
-}
-
-# Sha256-checked blobs (ref-kernel/blobs.sh); "run NAME" blobs
-# are tars of the guest's /tmp/r/NAME.
-extract_blobs() {
-	local log=$1 dir=$2 tmp kind name gz
-
-	tmp=$(mktemp -d)
-	while read -r kind name gz; do
-		[ "$kind" = run ] && gunzip -c < "$gz" | tar -C "$dir" -xf -
-	done < <(verified_blobs "$log" "$tmp" run-dpdk)
-	rm -rf "$tmp"
 }
 
 # Every statistics block testpmd printed ("Accumulated forward statistics for all ports",
@@ -158,9 +134,21 @@ stats_json() {
 }
 
 result_json() {
-	local dir=$1 run=$2 b s m i rc init=false out=$1/stdout
+	local dir=$1 run=$2 b s m i rc init=false out=$1/stdout ioctls
 
 	IFS=: read -r b s m i <<< "$run"
+	# No trace (the guest died before the run): null. "jq -s" prints its empty result even
+	# when the file is missing, so "|| echo null" alone would give two JSON texts.
+	ioctls=null
+	if [ -f "$dir/trace.jsonl" ] && ! ioctls=$(jq -s '
+		[.[] | select(.op != null and .format == null)] |
+		{total: length,
+		 by_op: (group_by(.obj + " " + .op) |
+			map({key: (.[0].obj + " " + .[0].op), value: length}) | from_entries),
+		 failed: [.[] | select(.errno != null) |
+			{seq, obj, op, errno, args}]}' "$dir/trace.jsonl" 2>/dev/null); then
+		ioctls=null
+	fi
 	rc=$(cat "$dir/rc" 2>/dev/null || echo null)
 	if [ "$s" = fwd ]; then
 		grep -q 'Press enter to exit' "$out" && init=true
@@ -180,13 +168,7 @@ result_json() {
 			grep -v 'RX-error' || true)" \
 		--arg dmesg "$(cat "$dir/dmesg" 2>/dev/null || true)" \
 		--arg notes "$(cat "$dir/notes" 2>/dev/null || true)" \
-		--argjson ioctls "$(jq -s '[.[] | select(.op != null and .format == null)] |
-			{total: length,
-			 by_op: (group_by(.obj + " " + .op) |
-				map({key: (.[0].obj + " " + .[0].op), value: length}) | from_entries),
-			 failed: [.[] | select(.errno != null) |
-				{seq, obj, op, errno, args}]}' "$dir/trace.jsonl" 2>/dev/null ||
-			echo null)" '
+		--argjson ioctls "$ioctls" '
 	def lines: split("\n") | map(select(length > 0));
 	($phases | if length > 0 then .[-1] else null end) as $last |
 	{run: $run, backend: $backend, scenario: $scenario, mem: $mem, iova: $iova, nic: $nic,
@@ -218,24 +200,20 @@ conf=$out/boot.conf
 	echo "EAL_EXTRA=\"${DPDK_EAL_EXTRA:-}\""
 } > "$conf"
 t0=$SECONDS
-make_initramfs "$out/initramfs.cpio.gz" "$conf"
+dpdk_files | make_initramfs "$out/initramfs.cpio.gz" clients/dpdk/init.sh "$conf"
 echo "run-dpdk: initramfs $(du -h "$out/initramfs.cpio.gz" | cut -f1) in $((SECONDS - t0))s" >&2
 
+accel=$(pick_accel)
 t0=$SECONDS
-rc=0
-: > "$out/console.log"
 : > "$out/data.log"
-timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 -machine q35,kernel-irqchip=split \
-	-accel tcg,thread=multi -cpu max -smp 2 -m 1G -nodefaults -display none -no-reboot \
-	-serial "file:$out/console.log" -serial "file:$out/data.log" \
-	-kernel "$BZIMAGE" -initrd "$out/initramfs.cpio.gz" \
+run_qemu "$accel" "$out/initramfs.cpio.gz" "$out/console.log" "$BOOT_TIMEOUT" \
+	-serial "file:$out/data.log" \
 	-device intel-iommu,intremap=on,caching-mode=on \
 	-netdev hubport,id=n0,hubid=0 -device "$NIC_DEV,netdev=n0,addr=02.0" \
 	-netdev hubport,id=n1,hubid=0 -device "$NIC_DEV,netdev=n1,addr=03.0" \
-	-append "console=ttyS0 panic=-1 oops=panic no_timer_check intel_iommu=on" \
-	< /dev/null > "$out/qemu.log" 2>&1 || rc=$?
-echo "run-dpdk: boot took $((SECONDS - t0))s (qemu exit $rc)" >&2
-extract_blobs "$out/data.log" "$out"
+	-append "console=ttyS0 panic=-1 oops=panic no_timer_check intel_iommu=on"
+echo "run-dpdk: boot ($accel) took $((SECONDS - t0))s (qemu $qemu_end)" >&2
+extract_blobs "$out/data.log" "$out" run-dpdk
 
 status=0
 if ! grep -q 'vfconform-init:' "$out/console.log"; then

@@ -36,7 +36,7 @@ for boot in ${FUZZ_BOOTS:-iommu}; do
 	VFCONFORM_FUZZ="--seed $seed --steps $steps --count $count --time $t" \
 	VFCONFORM_FUZZ_MODES="$modes" KRUN=$krun VFCONFORM_SMP=${VFCONFORM_SMP:-1} \
 	VFCONFORM_BOOT_TIMEOUT=$(( ${#nmodes[@]} * (t + 300) + 300 )) \
-		bash ref-kernel/run-boot.sh "$boot" || failed=1
+		bash ref-kernel/boot/fuzz.sh "$boot" || failed=1
 	for m in $modes; do
 		s=$krun/$boot/$m.json
 		if [ ! -f "$s" ]; then

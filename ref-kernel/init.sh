@@ -3,16 +3,16 @@
 #
 # /init of the reference-kernel guest (busybox sh). Sets up the topology of one boot, runs
 # the runner on each backend with KTAP on the console (ttyS0), and sends the results and
-# gcov data as base64 blobs between marker lines on ttyS1, which run-boot.sh decodes. Each
-# blob is sent as soon as it exists, so a later guest crash loses nothing already done.
-# ttyS1 carries no kernel messages, which would otherwise land inside the base64 lines.
-# No "set -e": a failed setup step is reported and the run goes on.
+# gcov data as base64 blobs between marker lines on ttyS1, which the host decodes
+# (ref-kernel/lib/blobs.sh). Each blob is sent as soon as it exists, so a later guest crash
+# loses nothing already done. ttyS1 carries no kernel messages, which would otherwise land
+# inside the base64 lines. No "set -e": a failed setup step is reported and the run goes on.
 #
-# /etc/boot.conf (written by run-boot.sh) sets BOOT, TOPO, BACKENDS, EDU, MDEV_UUID,
-# CONFIG_SHA256, KOBJ_ABS, PROBE, FUZZ (fuzz boots only), FAULT_CRASH_CASE,
-# FAULT_HANG_CASE, FAULT_STALL_CASE and FAILNTH (make fault only), and per backend (named
-# with _ for -) EXCLUDE_<b>, case files left out after they crashed the guest, and
-# START_AFTER_<b>.
+# /etc/boot.conf (written by ref-kernel/lib/runs.sh for the modes of ref-kernel/boot/) sets
+# BOOT, TOPO, BACKENDS, EDU, MDEV_UUID, CONFIG_SHA256, KOBJ_ABS, PROBE, FUZZ (fuzz boots
+# only), FAULT_CRASH_CASE, FAULT_HANG_CASE, FAULT_STALL_CASE and FAILNTH (make fault only),
+# and per backend (named with _ for -) EXCLUDE_<b>, case files left out after they crashed
+# the guest, and START_AFTER_<b>.
 
 PATH=/bin
 export PATH
@@ -38,19 +38,11 @@ setup_error() {
 	echo "vfconform-setup-error: $*"
 }
 
-# One base64 blob of a gzip stream from stdin; run-boot.sh checks the sha256 of the gzip
-# data, so a blob cut short is rejected. Closing the tty waits until it is drained, so a
-# poweroff right after cannot cut the blob.
-emit() {
-	gzip -c > /tmp/blob.gz
-	{
-		echo "vfconform-blob-begin $1"
-		base64 /tmp/blob.gz
-		echo "vfconform-blob-end $1 $(sha256sum /tmp/blob.gz | cut -d' ' -f1)"
-	} > /dev/ttyS1
-	echo "vfconform-blob: $1 ($(wc -c < /tmp/blob.gz) bytes gzip)"
-	rm -f /tmp/blob.gz
-}
+# emit "KIND NAME" < data: one sha256-checked blob on ttyS1, by the emitter both guest inits
+# share (ref-kernel/lib/emit.sh). Without it the shell exits here and the kernel panics: no
+# blob can come from anywhere else.
+# shellcheck source=ref-kernel/lib/emit.sh
+. /etc/vfconform-emit.sh
 
 # debugfs reports every .gcda with size 0, so only cat reads it; tar of the originals
 # would store empty files. Paths are made relative to the kernel's build directory.

@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# make kernel-run: every boot configuration through run-boot.sh, then one observation file
-# per backend merged over the boots (and their retries), and a short summary.
+# make kernel-run: every boot configuration through ref-kernel/boot/library.sh, then one
+# observation file per backend merged over the boots (and their retries), and a short summary.
 #
-# Environment: KOBJ, KRUN, VFCONFORM_GUEST as for run-boot.sh; VFCONFORM, the host runner
+# Environment: KOBJ, KRUN, VFCONFORM_GUEST as for boot/library.sh; VFCONFORM, the host runner
 # (build/vfconform) whose "merge" command joins the per-boot files.
 
 set -euo pipefail
@@ -22,7 +22,7 @@ status=0
 rm -f "$KRUN/type1.json" "$KRUN/compat.json"
 for boot in "${BOOTS[@]}"; do
 	t0=$SECONDS
-	bash ref-kernel/run-boot.sh "$boot" || status=1
+	bash ref-kernel/boot/library.sh "$boot" || status=1
 	echo "kernel-run: $boot: $(cat "$KRUN/$boot/status" 2>/dev/null || echo failed)" \
 		"in $((SECONDS - t0))s"
 done

@@ -5,7 +5,9 @@
 # must exit 0 with packets forwarded and 0 drops on both (one check per backend, one for the
 # regenerated case). Before that, without QEMU: trace2case on a committed DPDK trace must
 # give the committed case (one check), and the interposer must record a small client against
-# a fake type1 as tests/trace/ expects (make trace-check, three checks).
+# a fake type1 as tests/trace/ expects (make trace-check, three checks). After it, one boot
+# without the shared blob emitter (ref-kernel/lib/emit.sh): clients/dpdk/init.sh sources it
+# and has none of its own, so the guest must die sourcing it and send no blob (one check).
 set -euo pipefail
 
 # Its own directory, so CI never overwrites the results of a full "make clients".
@@ -52,6 +54,20 @@ else
 	passed=$((passed + p))
 	failed=$((failed + f))
 	[ "$rc" -eq 0 ] || [ "$f" -ne 0 ] || failed=$((failed + 1))
+fi
+noemit=${crun}-noemit
+rc=0
+CRUN=$noemit VFCONFORM_EMITTER='' DPDK_BOOT_TIMEOUT=300 \
+	bash clients/run-dpdk.sh type1:fwd:huge:va > "${noemit}.log" 2>&1 || rc=$?
+if [ "$rc" -ne 0 ] && [ -f "$noemit/console.log" ] &&
+	! grep -q vfconform-blob-begin "$noemit/data.log" 2>/dev/null &&
+	tr -d '\r' < "$noemit/console.log" | grep -q "can't open '/etc/vfconform-emit.sh'"; then
+	echo "clients: without the shared emitter the dpdk guest sends no blob (exit $rc)"
+	passed=$((passed + 1))
+else
+	echo "clients: without the shared emitter: exit $rc, or a blob came back, or no" \
+		"sourcing error (see ${noemit}.log, $noemit/console.log)" >&2
+	failed=$((failed + 1))
 fi
 echo "clients: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

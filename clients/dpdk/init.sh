@@ -4,7 +4,7 @@
 # /init of the "dpdk" guest (busybox sh): binds the two NICs to vfio-pci and runs Debian's
 # unmodified dpdk-testpmd once per run in $RUNS, under the vfconform-trace interposer. Each
 # run's raw material (testpmd's output, exit code, the ioctl trace, dmesg) goes back as a
-# base64 blob on ttyS1 (as in ref-kernel/init.sh); clients/run-dpdk.sh turns it into JSON.
+# base64 blob on ttyS1 (ref-kernel/lib/emit.sh); clients/run-dpdk.sh turns it into JSON.
 # No "set -e": a failed run is data, the next one still runs.
 #
 # /etc/boot.conf (written by clients/run-dpdk.sh) sets NICS (PCI addresses), NIC_ID
@@ -35,17 +35,10 @@ setup_error() {
 	echo "vfconform-setup-error: $*"
 }
 
-# As ref-kernel/init.sh: one sha256-checked gzip blob from stdin on ttyS1.
-emit() {
-	gzip -c > /tmp/blob.gz
-	{
-		echo "vfconform-blob-begin $1"
-		base64 /tmp/blob.gz
-		echo "vfconform-blob-end $1 $(sha256sum /tmp/blob.gz | cut -d' ' -f1)"
-	} > /dev/ttyS1
-	echo "vfconform-blob: $1 ($(wc -c < /tmp/blob.gz) bytes gzip)"
-	rm -f /tmp/blob.gz
-}
+# emit "KIND NAME" < data: one sha256-checked blob on ttyS1, by the emitter both guest inits
+# share (ref-kernel/lib/emit.sh). Without it the shell exits here and the kernel panics.
+# shellcheck source=ref-kernel/lib/emit.sh
+. /etc/vfconform-emit.sh
 
 echo "$HUGEPAGES" > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 echo "vfconform-hugepages: $(cat /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages)"

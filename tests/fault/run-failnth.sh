@@ -16,14 +16,13 @@ passed=0
 failed=0
 
 rm -rf "$krun"
-KRUN=$krun CASES=tests/fault/failnth VFCONFORM_BACKENDS=failnth \
-VFCONFORM_FAILNTH="$(echo $specs)" VFCONFORM_RETRIES=0 \
-	bash ref-kernel/run-boot.sh iommu > "$krun.log" 2>&1
+KRUN=$krun CASES=tests/fault/failnth VFCONFORM_FAILNTH="$(echo $specs)" \
+	bash ref-kernel/boot/failnth.sh iommu > "$krun.log" 2>&1
 rc=$?
 out=$krun/iommu
 txt=$out/failnth.txt
 if [ ! -f "$txt" ]; then
-	echo "failnth: FAIL: no results (run-boot exit $rc, see $krun.log, $out/console.log)" >&2
+	echo "failnth: FAIL: no results (boot/failnth.sh exit $rc, see $krun.log, $out/console.log)" >&2
 	echo "failnth: 0 passed, 1 failed"
 	exit 1
 fi

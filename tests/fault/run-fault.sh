@@ -2,14 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make fault: faults in the kernel tier, on the reference kernel's guest.
 #  crash: the guest dies in the middle of fault.crash.2-victim (test-only boot: init exits,
-#         the kernel panics). run-boot.sh must exit non-zero, name the case with the panic
+#         the kernel panics). boot/fault.sh must exit non-zero, name the case with the panic
 #         line and the console tail, record it in crashed, and the retry boot must keep the
 #         results of the cases before and after it.
 #  hang:  fault.hang.2-victim's child is stopped. The runner must time it out after the case's
 #         3 s, report it as timeout, exit 1, and keep the other cases' results.
 #  stall: during fault.stall.2-victim the guest prints RCU stall reports and makes no
-#         progress (its console is never silent). run-boot.sh must stop it as stalled, name
+#         progress (its console is never silent). boot/fault.sh must stop it as stalled, name
 #         the case, exit non-zero and keep the other cases' results in the retry boot.
+#  no emitter: a guest without the shared blob emitter (ref-kernel/lib/emit.sh, put into the
+#         initramfs by ref-kernel/lib/boot.sh) sends no blob at all: init.sh sources it and
+#         has no emitter of its own. (.ci/stages/50-clients.sh does the same for the DPDK
+#         guest's init.)
 # Last line: "fault: N passed, N failed".
 set -uo pipefail
 
@@ -28,10 +32,10 @@ mkdir -p "$krun"
 # --- crash
 KRUN=$krun/crash CASES=tests/fault/crash VFCONFORM_BACKENDS=kernel-type1 \
 VFCONFORM_FAULT_CRASH=fault.crash.2-victim VFCONFORM_RETRIES=1 \
-	bash ref-kernel/run-boot.sh iommu > "$krun/crash.log" 2>&1
+	bash ref-kernel/boot/fault.sh iommu > "$krun/crash.log" 2>&1
 rc=$?
 out=$krun/crash/iommu
-[ "$rc" -ne 0 ] && ok "crash: run-boot.sh exits $rc" || bad "crash: run-boot.sh exited 0"
+[ "$rc" -ne 0 ] && ok "crash: boot/fault.sh exits $rc" || bad "crash: boot/fault.sh exited 0"
 if grep -q '^kernel-type1:fault.crash.2-victim=.*Attempted to kill init' "$out/crashed" 2>/dev/null
 then
 	ok "crash: recorded as $(cat "$out/crashed")"
@@ -55,7 +59,7 @@ fi
 # --- hang
 KRUN=$krun/hang CASES=tests/fault/hang VFCONFORM_BACKENDS=kernel-type1 \
 VFCONFORM_FAULT_HANG=fault.hang.2-victim \
-	bash ref-kernel/run-boot.sh iommu > "$krun/hang.log" 2>&1
+	bash ref-kernel/boot/fault.sh iommu > "$krun/hang.log" 2>&1
 r=$krun/hang/iommu/kernel-type1.json
 con=$krun/hang/iommu/console.log
 if [ "$(status "$r" fault.hang.2-victim)" = timeout ]; then
@@ -80,10 +84,10 @@ fi
 # --- stall
 KRUN=$krun/stall CASES=tests/fault/stall VFCONFORM_BACKENDS=kernel-type1 \
 VFCONFORM_FAULT_STALL=fault.stall.2-victim VFCONFORM_RETRIES=1 \
-	bash ref-kernel/run-boot.sh iommu > "$krun/stall.log" 2>&1
+	bash ref-kernel/boot/fault.sh iommu > "$krun/stall.log" 2>&1
 rc=$?
 out=$krun/stall/iommu
-[ "$rc" -ne 0 ] && ok "stall: run-boot.sh exits $rc" || bad "stall: run-boot.sh exited 0"
+[ "$rc" -ne 0 ] && ok "stall: boot/fault.sh exits $rc" || bad "stall: boot/fault.sh exited 0"
 if grep -q '^kernel-type1:fault.stall.2-victim=guest stalled' "$out/crashed" 2>/dev/null; then
 	ok "stall: recorded as $(cat "$out/crashed")"
 else
@@ -95,6 +99,20 @@ then
 	ok "stall: the other cases' results are kept ($r)"
 else
 	bad "stall: the retry boot lost the other cases ($r)"
+fi
+
+# --- no emitter
+KRUN=$krun/noemit CASES=tests/fault/crash VFCONFORM_BACKENDS=kernel-type1 VFCONFORM_RETRIES=0 \
+VFCONFORM_EMITTER='' \
+	bash ref-kernel/boot/library.sh iommu > "$krun/noemit.log" 2>&1
+rc=$?
+out=$krun/noemit/iommu
+if [ "$rc" -ne 0 ] && [ -f "$out/console.log" ] && [ ! -e "$out/kernel-type1.json" ] &&
+	! grep -q vfconform-blob-begin "$out/data.log" 2>/dev/null &&
+	tr -d '\r' < "$out/console.log" | grep -q "can't open '/etc/vfconform-emit.sh'"; then
+	ok "no emitter: init.sh dies sourcing /etc/vfconform-emit.sh and sends no blob (exit $rc)"
+else
+	bad "no emitter: exit $rc, or a blob or result came back, or no sourcing error ($out/)"
 fi
 
 echo "fault: $passed passed, $failed failed"

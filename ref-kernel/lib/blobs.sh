@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# Sourced by ref-kernel/run-boot.sh and clients/run-dpdk.sh: the guest sends its results
-# as base64 blobs of gzip data between "vfconform-blob-begin KIND NAME" and
-# "vfconform-blob-end KIND NAME SHA256" lines (ref-kernel/init.sh, emit()).
+# The host side of the blob protocol, sourced by ref-kernel/lib/boot.sh (so by every boot
+# mode) and by .ci/stages/12-blobs.sh: the guest sends its results as base64 blobs of gzip
+# data between "vfconform-blob-begin KIND NAME" and "vfconform-blob-end KIND NAME SHA256"
+# lines (emit() of ref-kernel/lib/emit.sh, which both guest inits source).
 
 # Split LOG's blobs into TMP and print "KIND NAME GZFILE" for every intact one. A blob cut
 # short by a guest death fails its sha256: it is named on stderr (prefixed WHO) and left out.
@@ -44,4 +45,33 @@ verified_blobs() {
 		fi
 		echo "$kind $name ${b64%.b64}.gz"
 	done
+}
+
+# Decode the intact blobs of data log $1 into directory $2 (WHO $3 names the boot in
+# complaints): "result B" -> B.json, "text B" -> B.txt, "fuzz M" and "run R" (tars) unpacked
+# there, the last intact "gcov ..." -> gcov/ (gcov counters only grow, so the last dump has
+# everything). A blob cut short by a guest death fails its sha256 and is dropped.
+extract_blobs() {
+	local log=$1 dir=$2 who=$3 tmp kind name gz
+
+	tmp=$(mktemp -d)
+	while read -r kind name gz; do
+		case $kind in
+		result)
+			gunzip -c < "$gz" > "$dir/$name.json"
+			;;
+		text)
+			gunzip -c < "$gz" > "$dir/$name.txt"
+			;;
+		fuzz | run)
+			gunzip -c < "$gz" | tar -C "$dir" -xf -
+			;;
+		gcov)
+			rm -rf "$dir/gcov"
+			mkdir -p "$dir/gcov"
+			gunzip -c < "$gz" | tar -C "$dir/gcov" -xf -
+			;;
+		esac
+	done < <(verified_blobs "$log" "$tmp" "$who")
+	rm -rf "$tmp"
 }

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The library mode (make kernel-run, through ref-kernel/kernel-run.sh): boot the reference
+# kernel for one boot configuration, run every case of its topologies on both kernel
+# backends in the guest and bring the results and gcov data back; a case that kills the
+# guest is recorded as crashed and its backend booted again without it.
+#
+# usage: library.sh BOOT        BOOT is iommu or noiommu
+#
+# Environment: VFCONFORM_BACKENDS, the backends to run (kernel-type1 kernel-compat); the rest
+# as in ref-kernel/lib/boot.sh (limits, accelerator) and ref-kernel/lib/runs.sh (paths,
+# output in $KRUN/BOOT/). Exit status 1 if the boot failed or a case crashed the guest.
+
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+WHO="boot-library"
+# shellcheck source=ref-kernel/lib/boot.sh
+. ref-kernel/lib/boot.sh
+# shellcheck source=ref-kernel/lib/runs.sh
+. ref-kernel/lib/runs.sh
+
+[ $# -eq 1 ] || die "usage: library.sh iommu|noiommu"
+boot_topology "$1"
+read -r -a BACKENDS <<< "${VFCONFORM_BACKENDS:-kernel-type1 kernel-compat}"
+run_boots
