@@ -254,16 +254,27 @@ static bool argbuf_init(struct argbuf *a, size_t want)
 	return true;
 }
 
-/* "intact", or where the first changed canary byte is. */
+/*
+ * "intact", or where the first changed canary byte is. Compared a block at a
+ * time with memcmp: a byte loop over the 4K buffer was three quarters of the
+ * library's time on the sim (count= maps check it once per call).
+ */
 static json_t *canary_state(const struct argbuf *a, size_t from)
 {
+	static uint8_t ref[512];
 	char s[48];
 
-	for (size_t i = from; i < a->len; i++) {
-		if (a->p[i] != CANARY) {
-			snprintf(s, sizeof(s), "clobbered at +%zu", i);
-			return json_string(s);
-		}
+	if (!ref[0])
+		memset(ref, CANARY, sizeof(ref));
+	for (size_t i = from; i < a->len; i += sizeof(ref)) {
+		size_t n = a->len - i < sizeof(ref) ? a->len - i : sizeof(ref);
+
+		if (!memcmp(a->p + i, ref, n))
+			continue;
+		while (a->p[i] == CANARY)
+			i++;
+		snprintf(s, sizeof(s), "clobbered at +%zu", i);
+		return json_string(s);
 	}
 	return json_string("intact");
 }
@@ -423,7 +434,10 @@ static struct call exec_map(struct vf_exec *ex, const struct vf_step *s, json_t 
 	else
 		memcpy(a.p, &m, sizeof(m));
 	c = do_ioctl(ex, chandle(ex, s), VFIO_IOMMU_MAP_DMA, a.p);
-	json_object_set_new(out, "canary", canary_state(&a, s->raw ? s->raw_len : sizeof(m)));
+	/* out NULL: a count= repetition, whose outs are not recorded */
+	if (out)
+		json_object_set_new(out, "canary",
+				    canary_state(&a, s->raw ? s->raw_len : sizeof(m)));
 	free(a.p);
 	return c;
 }
@@ -569,7 +583,8 @@ static struct call exec_repeat(struct vf_exec *ex, const struct vf_step *s, json
 	one.present &= ~(1u << VF_F_REPEAT);
 	one.n_expects = 0;
 	for (i = 0; i < n; i++) {
-		json_t *o = json_object();
+		/* a map's out would be dropped unread: not built (jansson ignores NULL) */
+		json_t *o = s->op == VF_OP_IOMMU_MAP_DMA ? NULL : json_object();
 
 		one.val[VF_F_IOVA] = s->val[VF_F_IOVA] + i * s->val[VF_F_SIZE];
 		c = s->op == VF_OP_IOMMU_MAP_DMA ? exec_map(ex, &one, o) : exec_unmap(ex, &one, o);

@@ -47,6 +47,32 @@ static void report(struct differ *d, const char *field, const json_t *a, const j
 	fprintf(d->out, "%s %s: %s: %s | %s\n", d->case_name, d->where, field, sa, sb);
 }
 
+static int key_cmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/*
+ * The members of o not in skip, in sorted order (malloc'd, *n of them), so a
+ * walk reports in the same order however the objects were built: parsed from
+ * a document written with sorted keys, or built in-process by the executor.
+ */
+static const char **sorted_keys(const json_t *o, const json_t *skip, size_t *n)
+{
+	const char **keys = malloc((json_object_size(o) + 1) * sizeof(*keys));
+	const char *k;
+	json_t *v;
+
+	*n = 0;
+	if (!keys)
+		abort();
+	json_object_foreach((json_t *)o, k, v)
+		if (!skip || !json_object_get(skip, k))
+			keys[(*n)++] = k;
+	qsort(keys, *n, sizeof(*keys), key_cmp);
+	return keys;
+}
+
 void vf_json_walk(const char *path, const json_t *a, const json_t *b, bool elementwise,
 		  vf_json_leaf_fn leaf, void *ctx)
 {
@@ -57,19 +83,22 @@ void vf_json_walk(const char *path, const json_t *a, const json_t *b, bool eleme
 	if (a && b && json_equal((json_t *)a, (json_t *)b))
 		return;
 	if (json_is_object(a) && json_is_object(b)) {
-		const char *k;
-		json_t *v;
+		size_t n;
+		const char **keys = sorted_keys(a, NULL, &n);
 
-		json_object_foreach((json_t *)a, k, v) {
-			snprintf(sub, sizeof(sub), "%s.%s", path, k);
-			vf_json_walk(sub, v, json_object_get(b, k), elementwise, leaf, ctx);
+		for (size_t i = 0; i < n; i++) {
+			snprintf(sub, sizeof(sub), "%s.%s", path, keys[i]);
+			vf_json_walk(sub, json_object_get(a, keys[i]), json_object_get(b, keys[i]),
+				     elementwise, leaf, ctx);
 		}
-		json_object_foreach((json_t *)b, k, v) {
-			if (json_object_get(a, k))
-				continue;
-			snprintf(sub, sizeof(sub), "%s.%s", path, k);
-			vf_json_walk(sub, NULL, v, elementwise, leaf, ctx);
+		free(keys);
+		keys = sorted_keys(b, a, &n);
+		for (size_t i = 0; i < n; i++) {
+			snprintf(sub, sizeof(sub), "%s.%s", path, keys[i]);
+			vf_json_walk(sub, NULL, json_object_get(b, keys[i]), elementwise, leaf,
+				     ctx);
 		}
+		free(keys);
 		return;
 	}
 	if (elementwise && json_is_array(a) && json_is_array(b)) {
