@@ -17,6 +17,8 @@ struct differ {
 	const char *case_name;
 	char where[160];	/* "step 4 (line 12 IOMMU_UNMAP_DMA)" */
 	unsigned found;		/* differences in the current step */
+	char *first;		/* vf_diff_first(): the first line goes here, then stop */
+	size_t first_len;
 };
 
 static void show(char *dst, size_t len, const json_t *v)
@@ -39,12 +41,17 @@ static void report(struct differ *d, const char *field, const json_t *a, const j
 	char sa[SHOW_MAX], sb[SHOW_MAX];
 
 	d->found++;
-	d->st->differences++;
-	if (!d->out)
+	if (d->st->differences++ && d->first)
+		return;		/* only the first is wanted: no text for the rest */
+	if (!d->out && !d->first)
 		return;
 	show(sa, sizeof(sa), a);
 	show(sb, sizeof(sb), b);
-	fprintf(d->out, "%s %s: %s: %s | %s\n", d->case_name, d->where, field, sa, sb);
+	if (d->first)
+		snprintf(d->first, d->first_len, "%s %s: %s: %s | %s", d->case_name, d->where,
+			 field, sa, sb);
+	else
+		fprintf(d->out, "%s %s: %s: %s | %s\n", d->case_name, d->where, field, sa, sb);
 }
 
 static int key_cmp(const void *x, const void *y)
@@ -163,6 +170,8 @@ static void diff_case(struct differ *d, const json_t *ca, const json_t *cb)
 			d->st->steps++;
 		if (d->found)
 			d->st->steps_differ++;
+		if (d->first && d->st->differences)
+			break;
 	}
 	if (d->st->differences != before)
 		d->st->cases_differ++;
@@ -179,10 +188,11 @@ static const json_t *find(const json_t *cases, const char *name)
 	return NULL;
 }
 
-unsigned vf_diff(const json_t *a, const json_t *b, FILE *out, struct vf_diff_stats *st)
+static unsigned diff_docs(struct differ d, const json_t *a, const json_t *b)
 {
 	const json_t *ca = json_object_get(a, "cases"), *cb = json_object_get(b, "cases");
-	struct differ d = { .out = out, .st = st };
+	struct vf_diff_stats *st = d.st;
+	FILE *out = d.out;
 	size_t i;
 	json_t *c;
 
@@ -193,6 +203,8 @@ unsigned vf_diff(const json_t *a, const json_t *b, FILE *out, struct vf_diff_sta
 		d.case_name = sget(c, "name");
 		if (!other) {
 			st->only_a++;
+			if (d.first && !st->differences)
+				snprintf(d.first, d.first_len, "%s: only in A", d.case_name);
 			st->differences++;
 			if (out)
 				fprintf(out, "%s: only in A\n", d.case_name);
@@ -205,9 +217,24 @@ unsigned vf_diff(const json_t *a, const json_t *b, FILE *out, struct vf_diff_sta
 		if (find(ca, sget(c, "name")))
 			continue;
 		st->only_b++;
+		if (d.first && !st->differences)
+			snprintf(d.first, d.first_len, "%s: only in B", sget(c, "name"));
 		st->differences++;
 		if (out)
 			fprintf(out, "%s: only in B\n", sget(c, "name"));
 	}
 	return st->differences;
+}
+
+unsigned vf_diff(const json_t *a, const json_t *b, FILE *out, struct vf_diff_stats *st)
+{
+	return diff_docs((struct differ){ .out = out, .st = st }, a, b);
+}
+
+unsigned vf_diff_first(const json_t *a, const json_t *b, char *line, size_t len)
+{
+	struct vf_diff_stats st;
+
+	line[0] = 0;
+	return diff_docs((struct differ){ .st = &st, .first = line, .first_len = len }, a, b);
 }
