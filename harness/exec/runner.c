@@ -21,6 +21,7 @@
 #include "exec/exec.h"
 #include "lang/names.h"
 #include "exec/runner.h"
+#include "exec/worker.h"
 #include "results/version.h"
 
 static void emit_error(struct vf_events *f, const char *what, const char *detail)
@@ -134,9 +135,8 @@ static void leak_check(const struct vf_backend_ops *be, struct vf_events *f,
 	vf_event(f, json_pack("{s:s, s:s}", "event", "leak", "detail", detail));
 }
 
-/* Open, set up and run the case, sending its events to f. */
-static void run_case_events(const struct vf_backend_ops *be, const struct vf_case *c,
-			    struct vf_events *f, bool leak_probe)
+void vf_run_case_events(const struct vf_backend_ops *be, const struct vf_case *c,
+			struct vf_events *f, bool leak_probe)
 {
 	struct leak_base base = { .off = !leak_probe };
 	struct vf_ctx ctx = { .ops = be, .c = c, .container = -1 };
@@ -191,7 +191,7 @@ int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, 
 
 	if (!ev.f)
 		return 2;
-	run_case_events(be, c, &ev, true);
+	vf_run_case_events(be, c, &ev, true);
 	fclose(ev.f);
 	return 0;
 }
@@ -351,7 +351,7 @@ static void run_inproc(const struct vf_backend_ops *be, const struct vf_case *c,
 	 * 30-sim's in-process check (vfsim_libbench --check) would show a leak
 	 * as a difference between the two.
 	 */
-	run_case_events(be, c, &ev, false);
+	vf_run_case_events(be, c, &ev, false);
 	if (!r->status && !r->done) {
 		r->status = "crash";
 		snprintf(r->detail, sizeof(r->detail), "case did not finish");
@@ -396,6 +396,7 @@ json_t *vf_run_library(const struct vf_run_opts *o, const struct vf_library *lib
 	unsigned total = 0, index = 0, passed = 0, skipped = 0, steps = 0;
 	unsigned first = 0;
 	char libver[40];
+	struct vf_worker worker = { 0 };
 
 	*failed = 0;
 	if (o->start_after) {
@@ -427,7 +428,10 @@ json_t *vf_run_library(const struct vf_run_opts *o, const struct vf_library *lib
 			r.status = "skip";
 			snprintf(r.detail, sizeof(r.detail), "%s", missing);
 		} else {
-			run_child(o, c, &r);
+			if (o->backend->caps & VF_BACKEND_IN_PROCESS)
+				vf_worker_run(&worker, o->backend, lib, i, &r);
+			else
+				run_child(o, c, &r);
 			/* here, as root: the case may have died or dropped privileges */
 			if (unbinds(c) && o->backend->restore)
 				o->backend->restore(c);
@@ -466,6 +470,7 @@ json_t *vf_run_library(const struct vf_run_opts *o, const struct vf_library *lib
 		json_object_set_new(jc, "steps", r.steps);
 		json_array_append_new(cases, jc);
 	}
+	vf_worker_stop(&worker);
 	if (o->ktap) {
 		fprintf(o->ktap, "# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0\n",
 			passed, *failed, skipped);
