@@ -406,6 +406,18 @@ json_t *vf_run_library(const struct vf_run_opts *o, const struct vf_library *lib
 	}
 	for (unsigned i = first; i < lib->n; i++)
 		total += selected(o, lib->cases[i]);
+	if (o->backend->caps & VF_BACKEND_IN_PROCESS) {
+		/* what the worker will be asked for, so it can run ahead */
+		unsigned *plan = calloc(lib->n ? lib->n : 1, sizeof(*plan));
+
+		if (!plan)
+			exit(2);
+		for (unsigned i = first; i < lib->n; i++)
+			if (selected(o, lib->cases[i]) &&
+			    !o->backend->topo_missing(lib->cases[i]->topo))
+				plan[worker.n_plan++] = i;
+		worker.plan = plan;
+	}
 	if (o->ktap) {
 		fprintf(o->ktap, "KTAP version 1\n1..%u\n", total);
 		fflush(o->ktap);
@@ -471,6 +483,7 @@ json_t *vf_run_library(const struct vf_run_opts *o, const struct vf_library *lib
 		json_array_append_new(cases, jc);
 	}
 	vf_worker_stop(&worker);
+	free((unsigned *)worker.plan);
 	if (o->ktap) {
 		fprintf(o->ktap, "# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0\n",
 			passed, *failed, skipped);

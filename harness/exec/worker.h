@@ -17,9 +17,15 @@ struct vf_worker {
 	int cmd, ev;		/* case indexes to it, event lines from it */
 	char *buf;
 	size_t len, cap;
+	const unsigned *plan;	/* the library indexes the run will ask for, in order */
+	unsigned n_plan, pos;	/* plan[pos]: the case being read */
+	unsigned sent;		/* plan[pos..sent) are queued in the worker */
 };
 
-/* Run lib->cases[i] in the worker (started on first use), its events into r. */
+/*
+ * Run lib->cases[i] in the worker (started on first use), its events into r.
+ * i must be the next index of w->plan: the worker runs ahead on the plan.
+ */
 void vf_worker_run(struct vf_worker *w, const struct vf_backend_ops *be,
 		   const struct vf_library *lib, unsigned i, struct vf_case_result *r);
 /* End the worker, if one runs. */
