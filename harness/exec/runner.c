@@ -3,7 +3,8 @@
  * Fork per case: the child opens the backend, runs setup and steps and
  * writes one JSON event per line to a pipe; the parent enforces the timeout
  * and keeps every event that arrived, so a crashed case still shows how far
- * it got.
+ * it got. In-process backends (the sim) run their cases in one forked worker
+ * instead (worker.c), with the same timeout and the same crash results.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -334,9 +335,10 @@ static bool unbinds(const struct vf_case *c)
 /*
  * The in-process variant for backends that touch nothing outside the process
  * (the sim): no fork, and the events go straight into the result as objects,
- * not through a JSON text round trip; that is what lets the fuzzer run ~10^5
+ * not through a JSON text round trip; that is what lets the fuzzer run ~6x10^5
  * sequences a minute. A crash here takes the caller with it, which is why only
- * the fuzzer and the benches use it; `vfconform run` forks every case.
+ * the fuzzer and the benches use it; `vfconform run` runs the sim's cases in a
+ * forked worker (worker.c) and every other backend's in a child per case.
  */
 static void run_inproc(const struct vf_backend_ops *be, const struct vf_case *c,
 		       struct vf_case_result *r)
