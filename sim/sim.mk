@@ -10,6 +10,7 @@
 SIM_TEST_BIN	:= $(filter $(BUILD)/tests/check_sim_%,$(TEST_BIN))
 SIM_BENCH	:= $(BUILD)/sim-bench/vfsim_bench
 SIM_LIBBENCH	:= $(BUILD)/sim-bench/vfsim_libbench
+SIM_SAMECHECK	:= $(BUILD)/sim-bench/vfsim_samecheck
 SIM_COV_DIR	:= $(BUILD)/cov-sim
 SIM_ASAN_DIR	:= $(BUILD)/asan-sim
 SIM_COV_MIN	?= 90
@@ -25,6 +26,11 @@ $(SIM_BENCH): sim/bench/vfsim_bench.c $(SIM_SRC) $(HEADERS) $(UAPI_STAMP)
 	@$(CC) -O2 -g $(VF_CFLAGS) -o $@ sim/bench/vfsim_bench.c $(SIM_SRC)
 
 $(SIM_LIBBENCH): sim/bench/vfsim_libbench.c $(HOST_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) $(VF_CFLAGS) -o $@ $< $(HOST_LIB_OBJ) $(HOST_LIBS)
+
+$(SIM_SAMECHECK): sim/bench/vfsim_samecheck.c $(HOST_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) $(VF_CFLAGS) -o $@ $< $(HOST_LIB_OBJ) $(HOST_LIBS)

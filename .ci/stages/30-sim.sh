@@ -3,6 +3,7 @@
 # The simulator tier: both sim personalities run the whole library and must
 # reproduce the committed kernel fixtures observation for observation. One
 # check per case and personality; a case passes when no step of it differs.
+# Then one check per personality that the fast paths give the same documents.
 set -uo pipefail
 # the fixtures were recorded on the reference machine, not a varied one
 unset VFSIM_PARAMS
@@ -42,5 +43,22 @@ for p in type1 compat; do
 	passed=$((passed + compared - differ))
 	failed=$((failed + differ + only_a + only_b))
 done
+# The fast paths change no observation: every case in-process (the fuzzer's
+# path, no JSON text) and the batch worker's run document against a fork per
+# case, byte for byte; one check per personality.
+if make -s build/sim-bench/vfsim_samecheck; then
+	for p in type1 compat; do
+		if build/sim-bench/vfsim_samecheck "sim-$p" > "$out/same-$p.log" 2>&1; then
+			passed=$((passed + 1))
+		else
+			echo "sim: sim-$p fast paths differ:" >&2
+			head -20 "$out/same-$p.log" >&2
+			failed=$((failed + 1))
+		fi
+		tail -1 "$out/same-$p.log"
+	done
+else
+	failed=$((failed + 1))
+fi
 echo "sim: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <linux/vfio.h>
 #include "backends/backend.h"
 #include "exec/guard_map.h"
@@ -27,7 +28,7 @@ struct sim_priv {
 	enum vfsim_personality pers;
 	int proc[VF_MAX_PROCS];	/* the sim's process id of p0..p3, -1 when none */
 	int device;		/* handle of the device a bar buffer came from */
-	struct { void *addr; uint64_t size; } maps[VF_MAX_BUFS + 1];
+	struct { void *addr; uint64_t size; int prot; } maps[VF_MAX_BUFS + 1];
 	unsigned n_maps;
 };
 
@@ -170,14 +171,60 @@ static const char *sim_device_name(struct vf_ctx *ctx, unsigned g, unsigned inde
 	return vfsim_device_name(sp->sim, g, index);
 }
 
+/*
+ * Mappings of closed cases kept for the next case in this process: a case's
+ * buffers cost two mmaps and a munmap each, which was most of the fuzzer's
+ * system time. A kept read-write mapping is emptied with MADV_DONTNEED, so
+ * the next case finds zero-fill pages exactly as in a fresh private anonymous
+ * mapping; a read-only one cannot have been written. The guard pages stay.
+ */
+#define MAP_CACHE 16
+static struct { void *addr; uint64_t size; int prot; } map_cache[MAP_CACHE];
+static unsigned n_map_cache;
+
+static void *map_cache_get(uint64_t len, int prot)
+{
+	for (unsigned i = n_map_cache; i-- > 0;) {
+		if (map_cache[i].size == len && map_cache[i].prot == prot) {
+			void *base = map_cache[i].addr;
+
+			map_cache[i] = map_cache[--n_map_cache];
+			return base;
+		}
+	}
+	return NULL;
+}
+
+static void map_release(void *base, uint64_t len, int prot)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (n_map_cache < MAP_CACHE &&
+	    (!(prot & PROT_WRITE) ||
+	     !madvise((char *)base + pg, len - 2 * pg, MADV_DONTNEED))) {
+		map_cache[n_map_cache].addr = base;
+		map_cache[n_map_cache].size = len;
+		map_cache[n_map_cache++].prot = prot;
+		return;
+	}
+	munmap(base, len);
+}
+
 /* Laid out as the kernel backend lays its buffers out (guard_map.h). */
 static void *real_map(struct sim_priv *sp, uint64_t size, int prot)
 {
-	void *p = vf_map_guarded(size, prot, false, -1, 0);
+	void *base = map_cache_get(vf_guard_len(size), prot), *p;
 
-	if (p == MAP_FAILED)
-		return NULL;
-	sp->maps[sp->n_maps].addr = vf_guard_base(p);
+	if (base) {
+		p = (char *)base + (vf_guard_len(size) - size) / 2;	/* past the guard */
+	} else {
+		p = vf_map_guarded(size, prot, false, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		base = vf_guard_base(p);
+	}
+	sp->maps[sp->n_maps].addr = base;
+	sp->maps[sp->n_maps].prot = prot;
 	sp->maps[sp->n_maps++].size = vf_guard_len(size);
 	return p;
 }
@@ -406,7 +453,7 @@ static void sim_close(struct vf_ctx *ctx)
 		return;
 	vfsim_free(sp->sim);
 	for (unsigned i = 0; i < sp->n_maps; i++)
-		munmap(sp->maps[i].addr, sp->maps[i].size);
+		map_release(sp->maps[i].addr, sp->maps[i].size, sp->maps[i].prot);
 	free(sp);
 	ctx->priv = NULL;
 }

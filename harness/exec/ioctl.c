@@ -104,16 +104,27 @@ bool vf_argbuf_init(struct vf_argbuf *a, size_t want)
 	return true;
 }
 
-/* "intact", or where the first changed canary byte is. */
+/*
+ * "intact", or where the first changed canary byte is. Compared a block at a
+ * time with memcmp: a byte loop over the 4K buffer was three quarters of the
+ * library's time on the sim (count= maps check it once per call).
+ */
 json_t *vf_canary_state(const struct vf_argbuf *a, size_t from)
 {
+	static uint8_t ref[512];
 	char s[48];
 
-	for (size_t i = from; i < a->len; i++) {
-		if (a->p[i] != CANARY) {
-			snprintf(s, sizeof(s), "clobbered at +%zu", i);
-			return json_string(s);
-		}
+	if (!ref[0])
+		memset(ref, CANARY, sizeof(ref));
+	for (size_t i = from; i < a->len; i += sizeof(ref)) {
+		size_t n = a->len - i < sizeof(ref) ? a->len - i : sizeof(ref);
+
+		if (!memcmp(a->p + i, ref, n))
+			continue;
+		while (a->p[i] == CANARY)
+			i++;
+		snprintf(s, sizeof(s), "clobbered at +%zu", i);
+		return json_string(s);
 	}
 	return json_string("intact");
 }

@@ -22,6 +22,10 @@ struct vf_run_opts {
 /* Run the library; returns the run document. *failed counts non-passing cases. */
 json_t *vf_run_library(const struct vf_run_opts *o, const struct vf_library *lib,
 		       unsigned *failed);
+struct vf_events;
+/* Open, set up and run the case, its events to e; leak_probe: bracket it with the leak check. */
+void vf_run_case_events(const struct vf_backend_ops *be, const struct vf_case *c,
+			struct vf_events *e, bool leak_probe);
 /* Run one case in the current process (the child side); writes JSON lines to fd. */
 int vf_run_case_child(const struct vf_backend_ops *be, const struct vf_case *c, int fd);
 

@@ -39,10 +39,10 @@ json_t *vf_canary_state(const struct vf_argbuf *a, size_t from);
 /* The step's raw= bytes in place of the struct. */
 void vf_put_raw(struct vf_argbuf *a, const struct vf_step *s);
 
-/* Map and unmap of one step, for count= (repeat.c) and MAPPED. */
-struct vf_call vf_exec_map(struct vf_exec *ex, const struct vf_step *s, json_t *out);
-struct vf_call vf_exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_t *out);
-struct vf_call vf_exec_repeat(struct vf_exec *ex, const struct vf_step *s, json_t *out);
+/* A kind's exec; count= repeats one (repeat.c): its out is NULL for a map. */
+typedef struct vf_call (*vf_exec_fn)(struct vf_exec *ex, const struct vf_step *s, json_t *out);
+struct vf_call vf_exec_repeat(struct vf_exec *ex, const struct vf_step *s, json_t *out,
+			      vf_exec_fn one_call);
 
 /* The case's processes (exec/procs.c): FORK, EXIT, and a step of pN run from p0. */
 struct vf_call vf_proc_start(struct vf_exec *ex, unsigned n);

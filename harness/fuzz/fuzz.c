@@ -73,12 +73,9 @@ static uint64_t fnv1a(const char *s)
 static char *run_pair(struct fuzz *f, const char *text, json_t **a, json_t **b, bool *bad,
 		      bool shrinking)
 {
-	char err[512], *sig = NULL, *dump = NULL;
+	char err[512], *sig = NULL, first[2048];
 	struct vf_case *c = vf_case_parse_string("fuzz.case", text, err, sizeof(err));
-	struct vf_diff_stats st;
 	json_t *doc[2];
-	size_t len = 0;
-	FILE *m;
 
 	*bad = !c;
 	if (!c) {
@@ -94,14 +91,11 @@ static char *run_pair(struct fuzz *f, const char *text, json_t **a, json_t **b, 
 				   "personality", f->be[i]->personality, "kernel_release",
 				   f->be[i]->release(), "cases",
 				   vf_run_case(f->be[i], c, f->inproc[i]));
-	m = open_memstream(&dump, &len);
-	if (m && vf_diff(doc[0], doc[1], m, &st)) {
+	if (vf_diff_first(doc[0], doc[1], first, sizeof(first))) {
 		char *l, *p, *bar;
 
-		fclose(m);
-		m = NULL;
 		/* "NAME step N (line L OP): field: A | B" -> "OP: field: A | B" */
-		l = strndup(dump, strcspn(dump, "\n"));
+		l = strdup(first);
 		p = strstr(l, " (line ");
 		if (p) {
 			p += 7;
@@ -136,9 +130,6 @@ static char *run_pair(struct fuzz *f, const char *text, json_t **a, json_t **b, 
 				*bar = 0;
 		}
 	}
-	if (m)
-		fclose(m);
-	free(dump);
 	vf_case_free(c);
 	if (a && b) {
 		*a = doc[0];

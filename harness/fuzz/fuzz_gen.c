@@ -198,7 +198,8 @@ void fz_generate(struct fz_seq *q, uint64_t seed, uint64_t index, unsigned max_s
 	unsigned topo, n, w[VF_TOPO_COUNT] = { 50, 15, 25, 10 }, total = 0, pick;
 
 	fz_next(&r);
-	memset(q, 0, sizeof(*q));
+	/* not a memset of the 30K struct: every line is written before it is read */
+	q->n_hdr = q->n_step = 0;
 	for (unsigned t = 0; t < VF_TOPO_COUNT; t++) {
 		if (!(topo_mask & (1u << t)))
 			w[t] = 0;
@@ -257,24 +258,36 @@ void fz_generate(struct fz_seq *q, uint64_t seed, uint64_t index, unsigned max_s
 	n = 1 + fz_below(&r, max_steps ? max_steps : 1);
 	if (n > FZ_MAX_LINES)
 		n = FZ_MAX_LINES;
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		q->step[q->n_step][0] = 0;	/* gen_step appends */
 		gen_step(&g, q->step[q->n_step++]);
+	}
 }
 
 char *fz_text(const struct fz_seq *q, const char *name, const char *about, const char *comment)
 {
-	size_t cap = 64 + strlen(name) + strlen(about) + strlen(comment) +
-		     (q->n_hdr + q->n_step) * (FZ_LINE + 1);
-	char *t = malloc(cap), *p = t;
+	/* the exact size: a worst-case 25K block cost more than the text */
+	size_t cap = 32 + strlen(name) + strlen(about) + strlen(comment);
+	char *t, *p;
 
+	for (unsigned i = 0; i < q->n_hdr; i++)
+		cap += strlen(q->hdr[i]) + 1;
+	for (unsigned i = 0; i < q->n_step; i++)
+		cap += strlen(q->step[i]) + 1;
+	t = malloc(cap);
 	if (!t)
 		return NULL;
-	p += sprintf(p, "%sname    %s\nabout   %s\n", comment, name, about);
-	for (unsigned i = 0; i < q->n_hdr; i++)
-		if (q->hdr[i][0])
-			p += sprintf(p, "%s\n", q->hdr[i]);
-	for (unsigned i = 0; i < q->n_step; i++)
-		if (q->step[i][0])
-			p += sprintf(p, "%s\n", q->step[i]);
+	p = t + sprintf(t, "%sname    %s\nabout   %s\n", comment, name, about);
+	for (unsigned i = 0; i < q->n_hdr + q->n_step; i++) {
+		const char *l = i < q->n_hdr ? q->hdr[i] : q->step[i - q->n_hdr];
+		size_t n = strlen(l);
+
+		if (!n)
+			continue;
+		memcpy(p, l, n);
+		p[n] = '\n';
+		p += n + 1;
+	}
+	*p = 0;
 	return t;
 }

@@ -17,6 +17,8 @@ struct differ {
 	const char *case_name;
 	char where[160];	/* "step 4 (line 12 IOMMU_UNMAP_DMA)" */
 	unsigned found;		/* differences in the current step */
+	char *first;		/* vf_diff_first(): the first line goes here, then stop */
+	size_t first_len;
 };
 
 static void show(char *dst, size_t len, const json_t *v)
@@ -39,12 +41,43 @@ static void report(struct differ *d, const char *field, const json_t *a, const j
 	char sa[SHOW_MAX], sb[SHOW_MAX];
 
 	d->found++;
-	d->st->differences++;
-	if (!d->out)
+	if (d->st->differences++ && d->first)
+		return;		/* only the first is wanted: no text for the rest */
+	if (!d->out && !d->first)
 		return;
 	show(sa, sizeof(sa), a);
 	show(sb, sizeof(sb), b);
-	fprintf(d->out, "%s %s: %s: %s | %s\n", d->case_name, d->where, field, sa, sb);
+	if (d->first)
+		snprintf(d->first, d->first_len, "%s %s: %s: %s | %s", d->case_name, d->where,
+			 field, sa, sb);
+	else
+		fprintf(d->out, "%s %s: %s: %s | %s\n", d->case_name, d->where, field, sa, sb);
+}
+
+static int key_cmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/*
+ * The members of o not in skip, in sorted order (malloc'd, *n of them), so a
+ * walk reports in the same order however the objects were built: parsed from
+ * a document written with sorted keys, or built in-process by the executor.
+ */
+static const char **sorted_keys(const json_t *o, const json_t *skip, size_t *n)
+{
+	const char **keys = malloc((json_object_size(o) + 1) * sizeof(*keys));
+	const char *k;
+	json_t *v;
+
+	*n = 0;
+	if (!keys)
+		abort();
+	json_object_foreach((json_t *)o, k, v)
+		if (!skip || !json_object_get(skip, k))
+			keys[(*n)++] = k;
+	qsort(keys, *n, sizeof(*keys), key_cmp);
+	return keys;
 }
 
 void vf_json_walk(const char *path, const json_t *a, const json_t *b, bool elementwise,
@@ -57,19 +90,22 @@ void vf_json_walk(const char *path, const json_t *a, const json_t *b, bool eleme
 	if (a && b && json_equal((json_t *)a, (json_t *)b))
 		return;
 	if (json_is_object(a) && json_is_object(b)) {
-		const char *k;
-		json_t *v;
+		size_t n;
+		const char **keys = sorted_keys(a, NULL, &n);
 
-		json_object_foreach((json_t *)a, k, v) {
-			snprintf(sub, sizeof(sub), "%s.%s", path, k);
-			vf_json_walk(sub, v, json_object_get(b, k), elementwise, leaf, ctx);
+		for (size_t i = 0; i < n; i++) {
+			snprintf(sub, sizeof(sub), "%s.%s", path, keys[i]);
+			vf_json_walk(sub, json_object_get(a, keys[i]), json_object_get(b, keys[i]),
+				     elementwise, leaf, ctx);
 		}
-		json_object_foreach((json_t *)b, k, v) {
-			if (json_object_get(a, k))
-				continue;
-			snprintf(sub, sizeof(sub), "%s.%s", path, k);
-			vf_json_walk(sub, NULL, v, elementwise, leaf, ctx);
+		free(keys);
+		keys = sorted_keys(b, a, &n);
+		for (size_t i = 0; i < n; i++) {
+			snprintf(sub, sizeof(sub), "%s.%s", path, keys[i]);
+			vf_json_walk(sub, NULL, json_object_get(b, keys[i]), elementwise, leaf,
+				     ctx);
 		}
+		free(keys);
 		return;
 	}
 	if (elementwise && json_is_array(a) && json_is_array(b)) {
@@ -134,6 +170,8 @@ static void diff_case(struct differ *d, const json_t *ca, const json_t *cb)
 			d->st->steps++;
 		if (d->found)
 			d->st->steps_differ++;
+		if (d->first && d->st->differences)
+			break;
 	}
 	if (d->st->differences != before)
 		d->st->cases_differ++;
@@ -150,10 +188,11 @@ static const json_t *find(const json_t *cases, const char *name)
 	return NULL;
 }
 
-unsigned vf_diff(const json_t *a, const json_t *b, FILE *out, struct vf_diff_stats *st)
+static unsigned diff_docs(struct differ d, const json_t *a, const json_t *b)
 {
 	const json_t *ca = json_object_get(a, "cases"), *cb = json_object_get(b, "cases");
-	struct differ d = { .out = out, .st = st };
+	struct vf_diff_stats *st = d.st;
+	FILE *out = d.out;
 	size_t i;
 	json_t *c;
 
@@ -164,6 +203,8 @@ unsigned vf_diff(const json_t *a, const json_t *b, FILE *out, struct vf_diff_sta
 		d.case_name = sget(c, "name");
 		if (!other) {
 			st->only_a++;
+			if (d.first && !st->differences)
+				snprintf(d.first, d.first_len, "%s: only in A", d.case_name);
 			st->differences++;
 			if (out)
 				fprintf(out, "%s: only in A\n", d.case_name);
@@ -176,9 +217,24 @@ unsigned vf_diff(const json_t *a, const json_t *b, FILE *out, struct vf_diff_sta
 		if (find(ca, sget(c, "name")))
 			continue;
 		st->only_b++;
+		if (d.first && !st->differences)
+			snprintf(d.first, d.first_len, "%s: only in B", sget(c, "name"));
 		st->differences++;
 		if (out)
 			fprintf(out, "%s: only in B\n", sget(c, "name"));
 	}
 	return st->differences;
+}
+
+unsigned vf_diff(const json_t *a, const json_t *b, FILE *out, struct vf_diff_stats *st)
+{
+	return diff_docs((struct differ){ .out = out, .st = st }, a, b);
+}
+
+unsigned vf_diff_first(const json_t *a, const json_t *b, char *line, size_t len)
+{
+	struct vf_diff_stats st;
+
+	line[0] = 0;
+	return diff_docs((struct differ){ .st = &st, .first = line, .first_len = len }, a, b);
 }

@@ -21,6 +21,12 @@ struct vf_diff_stats {
  * (NULL prints nothing). Returns the number of differences.
  */
 unsigned vf_diff(const json_t *a, const json_t *b, FILE *out, struct vf_diff_stats *st);
+/*
+ * The first line vf_diff would print, without its newline, into line (empty
+ * when none); nonzero when a and b differ. Stops comparing a case's steps at
+ * the first difference and formats no other: the fuzzer's signature.
+ */
+unsigned vf_diff_first(const json_t *a, const json_t *b, char *line, size_t len);
 
 /*
  * Every leaf where a and b differ, as leaf(ctx, path, a, b) (either side NULL

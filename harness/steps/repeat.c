@@ -16,7 +16,8 @@
  * ("done"), where it stopped ("failed_at") and, in unmap's case, the total
  * size unmapped. The errno is the failing call's.
  */
-struct vf_call vf_exec_repeat(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+struct vf_call vf_exec_repeat(struct vf_exec *ex, const struct vf_step *s, json_t *out,
+			      vf_exec_fn one_call)
 {
 	struct vf_step one = *s;
 	uint64_t n = s->val[VF_F_REPEAT], i, unmapped = 0;
@@ -25,10 +26,11 @@ struct vf_call vf_exec_repeat(struct vf_exec *ex, const struct vf_step *s, json_
 	one.present &= ~(1u << VF_F_REPEAT);
 	one.n_expects = 0;
 	for (i = 0; i < n; i++) {
-		json_t *o = json_object();
+		/* a map's out would be dropped unread: not built (jansson ignores NULL) */
+		json_t *o = s->op == VF_OP_IOMMU_MAP_DMA ? NULL : json_object();
 
 		one.val[VF_F_IOVA] = s->val[VF_F_IOVA] + i * s->val[VF_F_SIZE];
-		c = s->op == VF_OP_IOMMU_MAP_DMA ? vf_exec_map(ex, &one, o) : vf_exec_unmap(ex, &one, o);
+		c = one_call(ex, &one, o);
 		if (c.ret == 0 && s->op == VF_OP_IOMMU_UNMAP_DMA) {
 			uint64_t sz = 0;
 

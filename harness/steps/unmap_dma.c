@@ -10,7 +10,7 @@
 #include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
 
-struct vf_call vf_exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_t *out)
+static struct vf_call exec_one_unmap(struct vf_exec *ex, const struct vf_step *s, json_t *out)
 {
 	struct {
 		struct vfio_iommu_type1_dma_unmap u;
@@ -57,7 +57,8 @@ struct vf_call vf_exec_unmap(struct vf_exec *ex, const struct vf_step *s, json_t
 
 static struct vf_call exec_unmap_dma(struct vf_exec *ex, const struct vf_step *s, json_t *out)
 {
-	return vf_has(s, VF_F_REPEAT) ? vf_exec_repeat(ex, s, out) : vf_exec_unmap(ex, s, out);
+	return vf_has(s, VF_F_REPEAT) ? vf_exec_repeat(ex, s, out, exec_one_unmap) :
+					   exec_one_unmap(ex, s, out);
 }
 
 static void gen_unmap_dma(struct fz_gen *g, char *l)
