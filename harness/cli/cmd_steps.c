@@ -58,7 +58,8 @@ int vf_cmd_steps(int argc, char **argv)
 			printf("| `%s` | %s | %s | %s |\n", vf_op_name(op),
 			       personalities(k->personalities), f[0] ? f : "—", k->about);
 		else
-			printf("%-22s %-6s %s\n%22s %s\n", vf_op_name(op), personalities(k->personalities),
+			printf("%-22s %-6s %s\n%22s %s\n", vf_op_name(op),
+			       personalities(k->personalities),
 			       k->about, "", f);
 	}
 	return 0;

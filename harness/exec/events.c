@@ -7,8 +7,11 @@
  * a result depends on: documents are written with sorted keys and the differ
  * walks members in sorted order.
  */
+#define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include "exec/events.h"
 
 void vf_event(struct vf_events *e, json_t *ev)
@@ -62,4 +65,18 @@ void vf_event_take_line(struct vf_case_result *r, const char *line)
 
 	vf_event_take(r, ev);
 	json_decref(ev);
+}
+
+void vf_case_child_ended(struct vf_case_result *r, int wstatus)
+{
+	if (WIFSIGNALED(wstatus)) {
+		r->status = "crash";
+		snprintf(r->detail, sizeof(r->detail), "child killed by %s after step %zu",
+			 sigabbrev_np(WTERMSIG(wstatus)) ? sigabbrev_np(WTERMSIG(wstatus)) : "?",
+			 json_array_size(r->steps));
+	} else if (!r->status && !r->done) {
+		r->status = "crash";
+		snprintf(r->detail, sizeof(r->detail), "child exited %d without finishing",
+			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+	}
 }

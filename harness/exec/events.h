@@ -32,5 +32,7 @@ void vf_event(struct vf_events *e, json_t *ev);
 void vf_event_take(struct vf_case_result *r, json_t *ev);
 /* Add one JSON line (as vf_event wrote it) to the result. */
 void vf_event_take_line(struct vf_case_result *r, const char *line);
+/* A case's child (or worker) ended with wstatus: a crash or an early exit, if it was one. */
+void vf_case_child_ended(struct vf_case_result *r, int wstatus);
 
 #endif

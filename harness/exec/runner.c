@@ -312,15 +312,8 @@ static void run_child(const struct vf_run_opts *o, const struct vf_case *c,
 		r->status = "timeout";
 		snprintf(r->detail, sizeof(r->detail), "no result after %u s; killed after step %zu",
 			 c->timeout, json_array_size(r->steps));
-	} else if (WIFSIGNALED(wstatus)) {
-		r->status = "crash";
-		snprintf(r->detail, sizeof(r->detail), "child killed by %s after step %zu",
-			 sigabbrev_np(WTERMSIG(wstatus)) ? sigabbrev_np(WTERMSIG(wstatus)) : "?",
-			 json_array_size(r->steps));
-	} else if (!r->status && !r->done) {
-		r->status = "crash";
-		snprintf(r->detail, sizeof(r->detail), "child exited %d without finishing",
-			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+	} else {
+		vf_case_child_ended(r, wstatus);
 	}
 }
 

@@ -221,16 +221,7 @@ void vf_worker_run(struct vf_worker *w, const struct vf_backend_ops *be,
 	w->len = 0;
 	w->pos++;	/* the next worker starts at the next case */
 	wstatus = reap(w, false);
-	if (WIFSIGNALED(wstatus)) {
-		r->status = "crash";
-		snprintf(r->detail, sizeof(r->detail), "child killed by %s after step %zu",
-			 sigabbrev_np(WTERMSIG(wstatus)) ? sigabbrev_np(WTERMSIG(wstatus)) : "?",
-			 json_array_size(r->steps));
-	} else if (!r->status && !r->done) {
-		r->status = "crash";
-		snprintf(r->detail, sizeof(r->detail), "child exited %d without finishing",
-			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
-	}
+	vf_case_child_ended(r, wstatus);
 }
 
 void vf_worker_stop(struct vf_worker *w)

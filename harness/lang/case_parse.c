@@ -678,7 +678,8 @@ static bool parse_expect(struct parser *p, char **w, int n)
 		if (!strcmp(w[i], "errno")) {
 			if (strcmp(eq + 1, "0") && vf_errno_lookup(eq + 1) < 0)
 				return fail(p, "expect: unknown errno '%s'", eq + 1);
-		} else if (strcmp(w[i], "bitmap") && strcmp(w[i], "canary") && strcmp(w[i], "bytes") &&
+		} else if (strcmp(w[i], "bitmap") && strcmp(w[i], "canary") &&
+			   strcmp(w[i], "bytes") &&
 			   strcmp(w[i], "fd") && strcmp(w[i], "flags") && strcmp(w[i], "status")) {
 			const char *e = eq[1] == '-' ? vf_parse_number(eq + 2, &x) :
 						       vf_parse_number(eq + 1, &x);

@@ -11,12 +11,12 @@
 static struct vf_call device_bind(struct vf_exec *ex, const struct vf_step *s, bool bind)
 {
 	struct vf_ctx *ctx = ex->ctx;
+	unsigned dev = vf_has(s, VF_F_DEVICE) ? (unsigned)s->val[VF_F_DEVICE] : 0;
 	int err;
 
 	if (!ctx->ops->device_bind)
 		return (struct vf_call){ -1, ENOSYS };
-	err = ctx->ops->device_bind(ctx, (unsigned)s->val[VF_F_GROUP],
-				    vf_has(s, VF_F_DEVICE) ? (unsigned)s->val[VF_F_DEVICE] : 0, bind);
+	err = ctx->ops->device_bind(ctx, (unsigned)s->val[VF_F_GROUP], dev, bind);
 	return (struct vf_call){ err ? -1 : 0, -err };
 }
 

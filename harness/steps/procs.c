@@ -32,7 +32,8 @@ static bool check_proc(struct vf_step_check *chk, const struct vf_step *s)
 	if (fork && (*chk->procs_alive & n))
 		return vf_check_fail(chk, "process p%llu is already running", p);
 	if (!fork && !(*chk->procs_alive & n))
-		return vf_check_fail(chk, "process p%llu is not running (FORK proc=p%llu first)", p, p);
+		return vf_check_fail(chk, "process p%llu is not running (FORK proc=p%llu first)",
+				     p, p);
 	*chk->procs_alive ^= n;
 	return true;
 }

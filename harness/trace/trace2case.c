@@ -5,7 +5,8 @@
  * backend. The interposer records args and out with the runner's own uAPI
  * codec (harness/uapi/), so a record already speaks the case language: a
  * step line is the record's op and fields under the same names (the step
- * kind's trace map, harness/steps/), and only the abstractions that follow rewrite values. What is kept
+ * kind's trace map, harness/steps/), and only the abstractions that follow
+ * rewrite values. What is kept
  * and what is abstracted:
  *
  * - container ioctls (API version, extensions, SET_IOMMU, GET_INFO, MAP,
