@@ -133,3 +133,23 @@ void vf_put_raw(struct vf_argbuf *a, const struct vf_step *s)
 {
 	memcpy(a->p, s->raw, s->raw_len < a->len ? s->raw_len : a->len);
 }
+
+struct vf_call vf_struct_call(struct vf_exec *ex, const struct vf_step *s, int handle,
+			      unsigned long req, void *arg, size_t len, json_t *out)
+{
+	struct vf_argbuf a;
+	struct vf_call c;
+
+	if (!vf_argbuf_init(&a, len))
+		return (struct vf_call){ -1, ENOMEM };
+	if (s->raw)
+		vf_put_raw(&a, s);
+	else
+		memcpy(a.p, arg, len);
+	c = vf_do_ioctl(ex, handle, req, a.p);
+	memcpy(arg, a.p, len);
+	if (out)
+		json_object_set_new(out, "canary", vf_canary_state(&a, s->raw ? s->raw_len : len));
+	free(a.p);
+	return c;
+}

@@ -38,6 +38,13 @@ bool vf_argbuf_init(struct vf_argbuf *a, size_t want);
 json_t *vf_canary_state(const struct vf_argbuf *a, size_t from);
 /* The step's raw= bytes in place of the struct. */
 void vf_put_raw(struct vf_argbuf *a, const struct vf_step *s);
+/*
+ * The call of a step whose argument is one struct: arg (len bytes, or the
+ * step's raw= bytes instead) in a canaried buffer, the ioctl on handle, what
+ * the kernel left copied back into arg, and out.canary when out is not NULL.
+ */
+struct vf_call vf_struct_call(struct vf_exec *ex, const struct vf_step *s, int handle,
+			      unsigned long req, void *arg, size_t len, json_t *out);
 
 /* A kind's exec; count= repeats one (repeat.c): its out is NULL for a map. */
 typedef struct vf_call (*vf_exec_fn)(struct vf_exec *ex, const struct vf_step *s, json_t *out);

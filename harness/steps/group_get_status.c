@@ -15,21 +15,11 @@ static struct vf_call exec_group_status(struct vf_exec *ex, const struct vf_step
 		.argsz = vf_has(s, VF_F_ARGSZ) ? (uint32_t)s->val[VF_F_ARGSZ] : sizeof(st),
 	};
 	struct vf_json_sink js;
-	struct vf_argbuf a;
 	struct vf_call c;
-	size_t owned = s->raw ? s->raw_len : sizeof(st);
 
-	if (!vf_argbuf_init(&a, sizeof(st)))
-		return (struct vf_call){ -1, ENOMEM };
-	if (s->raw)
-		vf_put_raw(&a, s);
-	else
-		memcpy(a.p, &st, sizeof(st));
-	c = vf_do_ioctl(ex, ex->ctx->group[s->val[VF_F_GROUP]], VFIO_GROUP_GET_STATUS, a.p);
-	memcpy(&st, a.p, sizeof(st));
+	c = vf_struct_call(ex, s, ex->ctx->group[s->val[VF_F_GROUP]], VFIO_GROUP_GET_STATUS,
+			   &st, sizeof(st), out);
 	vf_uapi_group_status_out(vf_json_sink_init(&js, out), &st);
-	json_object_set_new(out, "canary", vf_canary_state(&a, owned));
-	free(a.p);
 	return c;
 }
 

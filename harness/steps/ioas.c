@@ -17,19 +17,7 @@
 static struct vf_call native_ioctl(struct vf_exec *ex, const struct vf_step *s, unsigned long req,
 				void *arg, size_t len)
 {
-	struct vf_argbuf a;
-	struct vf_call c;
-
-	if (!vf_argbuf_init(&a, len))
-		return (struct vf_call){ -1, ENOMEM };
-	if (s->raw)
-		vf_put_raw(&a, s);
-	else
-		memcpy(a.p, arg, len);
-	c = vf_do_ioctl(ex, vf_chandle(ex, s), req, a.p);
-	memcpy(arg, a.p, len);
-	free(a.p);
-	return c;
+	return vf_struct_call(ex, s, vf_chandle(ex, s), req, arg, len, NULL);
 }
 
 static struct vf_call exec_native_ioas(struct vf_exec *ex, const struct vf_step *s, json_t *out)

@@ -18,21 +18,10 @@ static struct vf_call exec_vfio_ioas(struct vf_exec *ex, const struct vf_step *s
 		.op = (uint16_t)s->val[VF_F_OP],
 	};
 	struct vf_json_sink js;
-	struct vf_argbuf a;
 	struct vf_call c;
-	size_t owned = s->raw ? s->raw_len : sizeof(v);
 
-	if (!vf_argbuf_init(&a, sizeof(v)))
-		return (struct vf_call){ -1, ENOMEM };
-	if (s->raw)
-		vf_put_raw(&a, s);
-	else
-		memcpy(a.p, &v, sizeof(v));
-	c = vf_do_ioctl(ex, vf_chandle(ex, s), IOMMU_VFIO_IOAS, a.p);
-	memcpy(&v, a.p, sizeof(v));
+	c = vf_struct_call(ex, s, vf_chandle(ex, s), IOMMU_VFIO_IOAS, &v, sizeof(v), out);
 	vf_uapi_vfio_ioas_out(vf_json_sink_init(&js, out), &v);
-	json_object_set_new(out, "canary", vf_canary_state(&a, owned));
-	free(a.p);
 	return c;
 }
 
