@@ -38,6 +38,33 @@ enum vf_backend_cap {
 	VF_BACKEND_PROCESSES	= 1u << 1,	/* models FORK's processes itself (proc_*) */
 	VF_BACKEND_MDEV_DMA	= 1u << 2,	/* an emulated vendor driver (mdev_dma) */
 	VF_BACKEND_OS_PROCESSES	= 1u << 3,	/* its handles survive fork(): FORK forks */
+	VF_BACKEND_DEVICE_DMA	= 1u << 4,	/* a device's own DMA engine (device_dma) */
+};
+
+/*
+ * The most one DEVICE_DMA step moves (edu's buffer is 4 KiB), and the most
+ * one transfer of the engine does (QEMU 7.2's edu cannot use its buffer's
+ * last byte): a step is done in chunks.
+ */
+#define VF_DMA_ENGINE_SIZE	4096u
+#define VF_DMA_CHUNK		2048u
+#define VF_DMA_MAX_FAULTS	4
+
+/* An IOMMU fault the (guest) kernel reported for a device's DMA. */
+struct vf_dma_fault {
+	char type[32];			/* "DMA Read", "DMA Write" */
+	char requester[16];		/* bus:dev.fn the IOMMU saw ("00:03.0": a bridge) */
+	uint64_t addr;			/* the faulting address (page) */
+	unsigned reason;		/* the driver's fault reason code */
+	char text[80];			/* the driver's words for it */
+};
+
+/* What a DEVICE_DMA transfer did. */
+struct vf_dma_result {
+	bool completed;			/* the engine said done within the time limit */
+	struct vf_dma_fault faults[VF_DMA_MAX_FAULTS];
+	unsigned n_faults;
+	bool faults_lost;		/* more than VF_DMA_MAX_FAULTS, or the log dropped some */
 };
 
 struct vf_backend_ops {
@@ -105,6 +132,16 @@ struct vf_backend_ops {
 	 */
 	long (*mdev_dma)(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iova, uint64_t size,
 			 uint64_t *sum);
+	/*
+	 * DEVICE_DMA: the device behind device fd `handle` moves size bytes
+	 * (1..VF_DMA_CHUNK) between iova, through
+	 * its IOMMU, and its own buffer at dev_off: write true makes it write
+	 * memory (device to host), false read it (host to device). Fills res
+	 * with completion and the IOMMU faults reported for this transfer only;
+	 * 0 or -errno when the transfer could not be started at all.
+	 */
+	int (*device_dma)(struct vf_ctx *ctx, int handle, bool write, uint64_t iova,
+			  uint32_t dev_off, uint32_t size, struct vf_dma_result *res);
 };
 
 static inline int *vf_container_slot(struct vf_ctx *ctx, unsigned n)

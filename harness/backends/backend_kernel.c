@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 #include "backends/backend.h"
+#include "backends/edu_dma.h"
+#include "backends/iommu_faults.h"
 #include "exec/guard_map.h"
 #include "lang/names.h"
 #include "lang/topology.h"
@@ -28,6 +30,7 @@ struct kernel_priv {
 	int device_fd;		/* for bar buffers */
 	int probe_fd;		/* the reference kernel's accounting probe, -1 when absent */
 	int mdev_dma_fd;	/* its mtty DMA trigger, -1 when absent */
+	int kmsg_fd;		/* the kernel log, for DEVICE_DMA's IOMMU faults */
 	const char *container_path;
 	/* BAR mmaps: each holds the device file open until it is unmapped */
 	struct { void *addr; uint64_t size; } bars[VF_MAX_BUFS];
@@ -72,6 +75,10 @@ static int kernel_open(struct vf_ctx *ctx, const char *container_path)
 	kp->container_path = container_path;
 	kp->probe_fd = open(PROBE_PATH, O_RDONLY | O_CLOEXEC);
 	kp->mdev_dma_fd = c->topo == VF_TOPO_MDEV ? open(MTTY_DMA_PATH, O_RDWR | O_CLOEXEC) : -1;
+	/* opened while root: reading it needs CAP_SYSLOG only at open */
+	kp->kmsg_fd = vf_faults_open();
+	if (getenv("VFCONFORM_EDU_BREAK"))
+		vf_edu_breakage = (unsigned)strtoul(getenv("VFCONFORM_EDU_BREAK"), NULL, 0);
 	ctx->priv = kp;
 	ctx->container = open(container_path, O_RDWR | O_CLOEXEC);
 	if (ctx->container < 0) {
@@ -400,6 +407,8 @@ static void kernel_close(struct vf_ctx *ctx)
 		close(kp->probe_fd);
 	if (kp && kp->mdev_dma_fd >= 0)
 		close(kp->mdev_dma_fd);
+	if (kp && kp->kmsg_fd >= 0)
+		close(kp->kmsg_fd);
 	for (unsigned i = 1; i < VF_MAX_CONTAINERS; i++)
 		if (ctx->containers[i] >= 0)
 			close(ctx->containers[i]);
@@ -519,6 +528,14 @@ static long kernel_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iov
 	return ret;
 }
 
+static int kernel_device_dma(struct vf_ctx *ctx, int handle, bool write, uint64_t iova,
+			     uint32_t dev_off, uint32_t size, struct vf_dma_result *res)
+{
+	struct kernel_priv *kp = ctx->priv;
+
+	return vf_edu_dma(handle, kp ? kp->kmsg_fd : -1, write, iova, dev_off, size, res);
+}
+
 #define KERNEL_COMMON_OPS \
 	.topo_missing = kernel_topo_missing, \
 	.ioctl = kernel_ioctl, \
@@ -537,7 +554,8 @@ static long kernel_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iov
 	.user_counter_open = kernel_user_counter_open, \
 	.user_counter_read = probe_read, \
 	.mdev_dma = kernel_mdev_dma, \
-	.caps = VF_BACKEND_MDEV_DMA | VF_BACKEND_OS_PROCESSES
+	.device_dma = kernel_device_dma, \
+	.caps = VF_BACKEND_MDEV_DMA | VF_BACKEND_OS_PROCESSES | VF_BACKEND_DEVICE_DMA
 
 const struct vf_backend_ops vf_kernel_type1_ops = {
 	.name = "kernel-type1",

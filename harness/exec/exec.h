@@ -16,6 +16,7 @@ struct vf_exec {
 	struct vf_ctx *ctx;
 	struct vf_buf_inst bufs[VF_MAX_BUFS];
 	struct vf_buf_inst probe;	/* MAPPED's scratch buffer, made on first use */
+	struct vf_buf_inst dma_page;	/* DEVICE_DMA's staging page, made on first use */
 	int device_fds[VF_MAX_DEVICE_FDS];	/* -1 once CLOSEd */
 	unsigned n_device_fds;
 	/* FORKed processes, as seen from p0: pid and the pipes to and from it */

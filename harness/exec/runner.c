@@ -30,6 +30,16 @@ static void emit_error(struct vf_events *f, const char *what, const char *detail
 	vf_event(f, json_pack("{s:s, s:s}", "event", what, "detail", detail));
 }
 
+/* A "filled" buffer's pattern (case.h), written before any step can pin it. */
+static void fill_buf(struct vf_buf_inst *bi, unsigned index, json_t *ev)
+{
+	uint8_t *p = bi->addr;
+
+	for (uint64_t off = 0; off < bi->size; off++)
+		p[off] = vf_buf_fill_byte(index, off);
+	json_object_set_new(ev, "filled", json_true());
+}
+
 static const char *buf_kind_name(const struct vf_buf *b)
 {
 	static const char *const bars[] = { "bar0", "bar1", "bar2", "bar3", "bar4", "bar5" };
@@ -168,6 +178,8 @@ void vf_run_case_events(const struct vf_backend_ops *be, const struct vf_case *c
 			       "kind", buf_kind_name(b), "size", (json_int_t)ex.bufs[i].size);
 		if (ex.bufs[i].err)
 			json_object_set_new(ev, "error", json_string(ctx.err));
+		else if (b->filled)
+			fill_buf(&ex.bufs[i], i, ev);
 		vf_event(f, ev);
 	}
 	ctx.err[0] = 0;

@@ -58,6 +58,9 @@ enum vf_buf_kind { VF_BUF_ANON, VF_BUF_RO, VF_BUF_UNMAPPED, VF_BUF_BAR, VF_BUF_H
 /* What MDEV_DMA makes the emulated (mdev) device do, as a vendor driver would. */
 enum vf_mdev_op { VF_MDEV_PIN, VF_MDEV_UNPIN, VF_MDEV_READ, VF_MDEV_WRITE };
 
+/* What DEVICE_DMA makes a device's DMA engine do: read memory, or write it. */
+enum vf_dma_op { VF_DMA_READ, VF_DMA_WRITE };
+
 /* Credentials a process runs the steps with: the header's, or a SET_CREDS step's. */
 struct vf_creds {
 	enum vf_cred cred;
@@ -78,8 +81,20 @@ struct vf_buf {
 	enum vf_buf_kind kind;
 	unsigned bar;		/* BAR index for VF_BUF_BAR */
 	uint64_t size;
+	bool filled;		/* "filled": vf_buf_fill()'s pattern instead of zeros */
 	unsigned line;
 };
+
+/*
+ * The byte at offset off of a filled buffer: never zero (what an unfilled
+ * buffer and a faulted DMA read hold), below 0x80 (DEVICE_DMA writes bytes
+ * above), and different for every page and buffer, so a transfer that read
+ * the wrong page has another checksum.
+ */
+static inline uint8_t vf_buf_fill_byte(unsigned buf_index, uint64_t off)
+{
+	return (uint8_t)((off * 7 + (off >> 12) * 13 + buf_index * 101) % 127 + 1);
+}
 
 struct vf_expect {
 	char scope[32];		/* "" = every backend */

@@ -130,10 +130,14 @@ static bool parse_buf(struct parser *p, char **w, int n)
 {
 	struct vf_case *c = p->c;
 	struct vf_buf *b;
-	const char *kind = n > 3 ? w[3] : "anon";
+	bool filled = n > 3 && !strcmp(w[n - 1], "filled");
+	const char *kind;
 
+	if (filled)
+		n--;
+	kind = n > 3 ? w[3] : "anon";
 	if (n < 3 || n > 4)
-		return fail(p, "buf takes NAME SIZE [KIND]");
+		return fail(p, "buf takes NAME SIZE [KIND] [filled]");
 	if (c->n_bufs == VF_MAX_BUFS)
 		return fail(p, "too many buffers (at most %d)", VF_MAX_BUFS);
 	if (!isalpha((unsigned char)w[1][0]) || strlen(w[1]) >= sizeof(b->name) ||
@@ -166,6 +170,9 @@ static bool parse_buf(struct parser *p, char **w, int n)
 		return fail(p, "unknown buffer kind '%s' (anon, ro, unmapped, huge, bar0..bar5)",
 			    kind);
 	}
+	b->filled = filled;
+	if (filled && b->kind != VF_BUF_ANON && b->kind != VF_BUF_HUGE)
+		return fail(p, "only anon and huge buffers can be filled");
 	if (b->kind != VF_BUF_BAR && (b->size == 0 || b->size > (1ull << 30)))
 		return fail(p, "buffer size must be between 1 and 1G");
 	c->n_bufs++;
@@ -638,7 +645,8 @@ static bool parse_step(struct parser *p, int op, char **w, int n)
 static const char *const out_keys[] = {
 	"ret", "errno", "size", "argsz", "flags", "iova_pgsizes", "cap_offset", "ioas_id",
 	"bitmap", "canary", "fd", "status", "VmLck", "VmPin", "user_locked", "done",
-	"failed_at", "pinned", "sum", "bytes", NULL
+	"failed_at", "pinned", "sum", "bytes", "completed", "fault", "wrote", "changed",
+	"digest", "staging", NULL
 };
 
 static bool parse_expect(struct parser *p, char **w, int n)
@@ -679,7 +687,9 @@ static bool parse_expect(struct parser *p, char **w, int n)
 			if (strcmp(eq + 1, "0") && vf_errno_lookup(eq + 1) < 0)
 				return fail(p, "expect: unknown errno '%s'", eq + 1);
 		} else if (strcmp(w[i], "bitmap") && strcmp(w[i], "canary") &&
-			   strcmp(w[i], "bytes") &&
+			   strcmp(w[i], "bytes") && strcmp(w[i], "completed") &&
+			   strcmp(w[i], "fault") && strcmp(w[i], "wrote") &&
+			   strcmp(w[i], "digest") && strcmp(w[i], "staging") &&
 			   strcmp(w[i], "fd") && strcmp(w[i], "flags") && strcmp(w[i], "status")) {
 			const char *e = eq[1] == '-' ? vf_parse_number(eq + 2, &x) :
 						       vf_parse_number(eq + 1, &x);

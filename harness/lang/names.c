@@ -87,6 +87,13 @@ const struct vf_name vf_mdev_op_names[] = {
 	{ NULL, 0 }
 };
 
+/* DEVICE_DMA: what the device does to memory (the IOMMU's "DMA Read", "DMA Write") */
+const struct vf_name vf_dma_op_names[] = {
+	{ "READ", VF_DMA_READ },
+	{ "WRITE", VF_DMA_WRITE },
+	{ NULL, 0 }
+};
+
 const struct vf_name vf_ioas_op_names[] = {
 	{ "GET", IOMMU_VFIO_IOAS_GET },
 	{ "SET", IOMMU_VFIO_IOAS_SET },

@@ -32,6 +32,7 @@ extern const struct vf_name vf_dirty_flag_names[];
 extern const struct vf_name vf_ioas_op_names[];
 extern const struct vf_name vf_ioas_map_flag_names[];
 extern const struct vf_name vf_mdev_op_names[];
+extern const struct vf_name vf_dma_op_names[];
 extern const struct vf_name vf_group_flag_names[];
 extern const struct vf_name vf_info_flag_names[];
 extern const struct vf_name vf_ioctl_names[];

@@ -32,6 +32,7 @@ CASES=${CASES:-cases}
 APPEND_EXTRA=" ${VFCONFORM_APPEND:-}"
 EARLY_RETRIES=${EARLY_RETRIES:-2}
 MDEV_UUID=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
+EDU_DMA_MASK=dma_mask=0xffffffffffffffff
 # Lines a mode adds to the guest's /etc/boot.conf (init.sh reads them).
 CONF_EXTRA=()
 
@@ -46,13 +47,15 @@ boot_topology() {
 		EDU="0000:00:02.0 0000:01:01.0 0000:01:02.0 0000:00:04.0 0000:00:05.0"
 		MDEV=$MDEV_UUID
 		# intel-iommu must come before the devices it translates for.
+		# edu's DMA engine masks addresses to 28 bits unless told: all ones makes it
+		# hand every IOVA of DEVICE_DMA to the IOMMU as is.
 		DEVICES=(-device "intel-iommu,intremap=on,caching-mode=on"
-			-device "edu,addr=02.0"
+			-device "edu,addr=02.0,$EDU_DMA_MASK"
 			-device "pci-bridge,id=bridge1,chassis_nr=1,addr=03.0"
-			-device "edu,bus=bridge1,addr=01.0"
-			-device "edu,bus=bridge1,addr=02.0"
-			-device "edu,addr=04.0"
-			-device "edu,addr=05.0")
+			-device "edu,bus=bridge1,addr=01.0,$EDU_DMA_MASK"
+			-device "edu,bus=bridge1,addr=02.0,$EDU_DMA_MASK"
+			-device "edu,addr=04.0,$EDU_DMA_MASK"
+			-device "edu,addr=05.0,$EDU_DMA_MASK")
 		# 8 x 2 MiB hugepages for the "huge" buffers of map cases: 16 MiB of the 1 GiB.
 		APPEND="intel_iommu=on hugepages=8"
 		;;
