@@ -444,7 +444,7 @@ COMMAND(merge, cmd_merge, "--out FILE [--crashed BACKEND:CASE=REASON]... RUN.jso
 	"merge runs of one backend (several boots) into one document.", NULL);
 COMMAND(gaps, vf_cmd_gaps, "A.json B.json",
 	"every compat gap between two runs, one id per line (CASE:OP#N:KIND),\n"
-	"with the first differing field; kinds: errno, result, field, caps,\n"
+	"with the first differing field; kinds: dma, errno, result, field, caps,\n"
 	"accounting, side-effect, unsupported, missing.", NULL);
 COMMAND(gate, vf_cmd_gate, "A.json B.json --baseline FILE",
 	"compare the gaps with the known-gaps baseline (one 'ID REASON' a line);\n"

@@ -326,11 +326,15 @@ json_t *vf_report_build(const struct vf_report_input *in)
 	rows = case_rows(in);
 	attach(rows, &set, NULL);
 	gaps = json_array();
-	for (unsigned i = 0; i < set.n; i++) {
-		json_t *g = gap_json(&set.v[i], find_named(rows, set.v[i].case_name),
-				     in->baseline);
+	/* worst first: where a device's DMA differs, then the rest in id order */
+	for (unsigned i = 0; i < 2 * set.n; i++) {
+		const struct vf_gap *v = &set.v[i % set.n];
+		json_t *g;
 
-		if (in->baseline && vf_baseline_find(in->baseline, set.v[i].id))
+		if ((v->kind == VF_GAP_DMA) != (i < set.n))
+			continue;
+		g = gap_json(v, find_named(rows, v->case_name), in->baseline);
+		if (in->baseline && vf_baseline_find(in->baseline, v->id))
 			known++;
 		else
 			added++;

@@ -19,6 +19,7 @@
 #include "steps/step_kind.h"
 
 static const char *const kind_names[VF_GAP_KIND_COUNT] = {
+	[VF_GAP_DMA] = "dma",
 	[VF_GAP_ERRNO] = "errno",
 	[VF_GAP_RESULT] = "result",
 	[VF_GAP_FIELD] = "field",
@@ -167,6 +168,14 @@ static bool shows_state(const char *op, bool diverged)
 		     (diverged && (k->flags & VF_KIND_SHOWS_STATE)));
 }
 
+/* The step's observation is what a device did through the IOMMU (DEVICE_DMA). */
+static bool is_device_dma(const char *op)
+{
+	const struct vf_step_kind *k = vf_step_kind_named(op);
+
+	return k && (k->flags & VF_KIND_DEVICE_DMA);
+}
+
 static bool same_result(const json_t *a, const json_t *b)
 {
 	const char *ea = errno_of(a), *eb = errno_of(b);
@@ -234,6 +243,10 @@ static unsigned classify(const json_t *a, const json_t *b, const json_t *pa, con
 			 */
 			enum vf_gap_kind k = shows_state(op, diverged) ? VF_GAP_SIDE_EFFECT :
 									 VF_GAP_FIELD;
+
+			/* the device reached memory on one side and not the other: worst */
+			if (is_device_dma(op))
+				k = VF_GAP_DMA;
 
 			mask |= 1u << k;
 			if (diffs)
@@ -309,7 +322,7 @@ bool vf_gap_id_valid(const char *s, const char **why)
 	}
 	colon = p + 1;
 	if (strlen(colon) >= sizeof(kind) || vf_gap_kind_lookup(colon) < 0) {
-		*why = "unknown kind (errno, result, field, caps, accounting, side-effect, "
+		*why = "unknown kind (dma, errno, result, field, caps, accounting, side-effect, "
 		       "unsupported, missing)";
 		return false;
 	}

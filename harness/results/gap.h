@@ -11,7 +11,9 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+/* Worst first: the order of every table and listing of kinds. */
 enum vf_gap_kind {
+	VF_GAP_DMA,		/* a device's DMA did something else (wrote, read, faulted) */
 	VF_GAP_ERRNO,		/* both fail, different errno */
 	VF_GAP_RESULT,		/* one succeeds, the other fails */
 	VF_GAP_FIELD,		/* same result, a written-back field differs */

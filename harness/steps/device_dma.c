@@ -301,7 +301,8 @@ const struct vf_step_kind vf_step_device_dma = {
 	.about = "device N's DMA engine reads (READ) or writes (WRITE) iova..+size via its IOMMU",
 	.fields = VF_BIT(VF_F_OP) | VF_BIT(VF_F_IOVA) | VF_BIT(VF_F_SIZE) |
 		  VF_BIT(VF_F_DEVICE) | VF_BIT(VF_F_CONTAINER),
-	.flags = VF_KIND_NO_RANGE | VF_KIND_SHOWS_STATE | VF_KIND_OP_NAMES_ONLY,
+	.flags = VF_KIND_NO_RANGE | VF_KIND_SHOWS_STATE | VF_KIND_OP_NAMES_ONLY |
+		 VF_KIND_DEVICE_DMA,
 	.personalities = VF_PERS_BOTH,
 	.check = check_device_dma,
 	.exec = exec_device_dma,

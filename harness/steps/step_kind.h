@@ -37,6 +37,7 @@ enum vf_kind_flags {
 	VF_KIND_ALWAYS_SHOWS = 1u << 4,	/* every observation of it shows state (MAPPED) */
 	VF_KIND_OP_NAMES_ONLY = 1u << 5, /* op= takes only op_names, no numbers */
 	VF_KIND_ARGSZ_AUTO = 1u << 6,	/* argsz=auto: QEMU's grow-and-retry loop */
+	VF_KIND_DEVICE_DMA = 1u << 7,	/* what a device did through the IOMMU: a dma gap */
 };
 
 /* The parser's view of a step line while the kind checks it. */

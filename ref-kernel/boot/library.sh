@@ -8,7 +8,8 @@
 #
 # usage: library.sh BOOT        BOOT is iommu or noiommu
 #
-# Environment: VFCONFORM_BACKENDS, the backends to run (kernel-type1 kernel-compat); the rest
+# Environment: VFCONFORM_BACKENDS, the backends to run (kernel-type1 kernel-compat);
+# VFCONFORM_EDU_BREAK, edu's engine broken on purpose (harness/backends/edu_dma.h); the rest
 # as in ref-kernel/lib/boot.sh (limits, accelerator) and ref-kernel/lib/runs.sh (paths,
 # output in $KRUN/BOOT/). Exit status 1 if the boot failed or a case crashed the guest.
 
@@ -24,4 +25,9 @@ WHO="boot-library"
 [ $# -eq 1 ] || die "usage: library.sh iommu|noiommu"
 boot_topology "$1"
 read -r -a BACKENDS <<< "${VFCONFORM_BACKENDS:-kernel-type1 kernel-compat}"
+# tests/dma-break.sh breaks edu's DMA engine on purpose; the guest's runner reads this.
+if [ -n "${VFCONFORM_EDU_BREAK:-}" ]; then
+	[[ $VFCONFORM_EDU_BREAK =~ ^[0-9]+$ ]] || die "VFCONFORM_EDU_BREAK must be a number"
+	CONF_EXTRA+=("export VFCONFORM_EDU_BREAK=$VFCONFORM_EDU_BREAK")
+fi
 run_boots
