@@ -66,7 +66,7 @@ struct vfsim_device_ops {
 
 struct vfsim_device {
 	const char *name;
-	const char *requester;		/* bus:dev.fn its DMA carries (the bridge's behind one) */
+	const char *requester;		/* bus:dev.fn on its DMA (a bridge's, behind one) */
 	uint8_t *dma_buf;		/* edu's DMA buffer, NULL until its first transfer */
 	unsigned g, d;			/* its group and its index there */
 	unsigned open_count;

@@ -14,7 +14,10 @@
  *
  * Nothing here touches a real device or the real process: pointers passed
  * in ioctl arguments are read and written (the caller owns them), addresses
- * inside MAP_DMA are only looked up in the simulated address space.
+ * inside MAP_DMA are only looked up in the simulated address space. The one
+ * exception is a simulated device's DMA (vfsim_device_dma()): it moves the
+ * real memory at the addresses its mappings were pinned from, as the device
+ * would, so they must be real memory of this process.
  */
 #ifndef VFSIM_H
 #define VFSIM_H
