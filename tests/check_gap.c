@@ -140,6 +140,25 @@ START_TEST(kind_side_effect)
 }
 END_TEST
 
+START_TEST(kind_dma)
+{
+	json_t *wa = json_pack("{s:s, s:s}", "fault", "none", "wrote", "a+0x0..0xf");
+	json_t *wb = json_pack("{s:s, s:s}", "fault", "0x05", "wrote", "none");
+	json_t *a = step("DEVICE_DMA", 0, NULL, wa, 0, 0), *b = step("DEVICE_DMA", 0, NULL, wb, 0, 0);
+
+	/* what a device did is a dma gap, before or after the states parted */
+	ck_assert_uint_eq(vf_gap_classify(a, b, NULL, NULL, false), K(DMA));
+	ck_assert_uint_eq(vf_gap_classify(a, b, NULL, NULL, true), K(DMA));
+	/* a step that could not start on one side is a result gap, as any call */
+	ck_assert_uint_eq(kinds(step("DEVICE_DMA", 0, NULL, NULL, 0, 0),
+				step("DEVICE_DMA", -1, "EBADF", NULL, 0, 0)), K(RESULT));
+	ck_assert_str_eq(vf_gap_kind_name(VF_GAP_DMA), "dma");
+	ck_assert_int_eq(vf_gap_kind_lookup("dma"), VF_GAP_DMA);
+	json_decref(a);
+	json_decref(b);
+}
+END_TEST
+
 START_TEST(kind_equal_is_no_gap)
 {
 	ck_assert_uint_eq(kinds(step("IOMMU_MAP_DMA", -1, "EINVAL", NULL, 4, 0),
@@ -373,6 +392,7 @@ static Suite *gap_suite(void)
 	TCase *tc = tcase_create("gap");
 
 	tcase_add_test(tc, kind_errno);
+	tcase_add_test(tc, kind_dma);
 	tcase_add_test(tc, kind_result);
 	tcase_add_test(tc, kind_unsupported_enotty);
 	tcase_add_test(tc, kind_unsupported_feature_flag);

@@ -492,7 +492,7 @@ static const struct parse_err errors[] = {
 	{ "name a\ntags ok Bad\n", "t.case:2: bad tag 'Bad'" },
 	{ HDR "buf a 4K\nbuf a 8K\n", "t.case:5: buffer 'a' declared twice" },
 	{ HDR "buf 1a 4K\n", "t.case:4: bad buffer name '1a'" },
-	{ HDR "buf a\n", "t.case:4: buf takes NAME SIZE [KIND]" },
+	{ HDR "buf a\n", "t.case:4: buf takes NAME SIZE [KIND] [filled]" },
 	{ HDR "buf a 4K rw\n",
 	  "t.case:4: unknown buffer kind 'rw' (anon, ro, unmapped, huge, bar0..bar5)" },
 	{ HDR "buf a 4K bar6\n",

@@ -58,7 +58,9 @@ static void summary(FILE *f, const json_t *r)
 	for (int k = 0; k < VF_GAP_KIND_COUNT; k++)
 		fprintf(f, "%s%s %lld", k ? ", " : " (", vf_gap_kind_name(k),
 			(long long)rj_int(json_object_get(s, "by_kind"), vf_gap_kind_name(k)));
-	fputs(").\n\nKinds: `errno` both fail with different errnos; `result` one succeeds, one "
+	fputs(").\n\nKinds, worst first: `dma` a device's own DMA did something else (read other "
+	      "bytes, wrote where the other side refused, faulted on one side only; these gaps are "
+	      "listed first); `errno` both fail with different errnos; `result` one succeeds, one "
 	      "fails; `field` a written-back field differs; `caps` the GET_INFO capability chain "
 	      "differs; `accounting` the step changed VmLck/VmPin differently; `side-effect` "
 	      "the state left behind differs (a MAPPED probe, a later unmap's size); "

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * DEVICE_DMA's pieces that need no device: the IOMMU fault lines of the
+ * kernel log as intel-iommu prints them, the step's parse-time limits (a
+ * transfer that would stop QEMU's edu must never reach it) and the filled
+ * buffers' pattern.
+ */
+#define _GNU_SOURCE
+#include "unit.h"
+#include "backends/iommu_faults.h"
+
+#define HDR "name t.x\nabout a test\ntags dma\ntopo vtd\niommu TYPE1v2\n\n"
+
+START_TEST(fault_line_parsed)
+{
+	struct vf_dma_fault f;
+
+	ck_assert(vf_fault_parse("DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr "
+				 "0x20000000 [fault reason 0x06] PTE Read access is not set", &f));
+	ck_assert_str_eq(f.type, "DMA Read");
+	ck_assert_str_eq(f.requester, "00:02.0");
+	ck_assert_uint_eq(f.addr, 0x20000000);
+	ck_assert_uint_eq(f.reason, 6);
+	ck_assert_str_eq(f.text, "PTE Read access is not set");
+	ck_assert(vf_fault_parse("DMAR: [DMA Write NO_PASID] Request device [00:03.0] fault addr "
+				 "0x8000000000 [fault reason 0x04] Access beyond MGAW", &f));
+	ck_assert_str_eq(f.type, "DMA Write");
+	ck_assert_str_eq(f.requester, "00:03.0");
+	ck_assert_uint_eq(f.addr, 0x8000000000ull);
+	ck_assert_uint_eq(f.reason, 4);
+}
+END_TEST
+
+START_TEST(other_lines_are_not_faults)
+{
+	static const char *const lines[] = {
+		"DMAR: DRHD: handling fault status reg 2",
+		"DMAR: IOMMU enabled",
+		"dmar_fault: 8 callbacks suppressed",
+		"DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr",
+		"AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:02.0 address=0x1000]",
+		"",
+	};
+	struct vf_dma_fault f;
+
+	for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		ck_assert_msg(!vf_fault_parse(lines[i], &f), "'%s' parsed as a fault", lines[i]);
+}
+END_TEST
+
+struct bad_case {
+	const char *text;
+	const char *msg;
+};
+
+static const struct bad_case bad[] = {
+	{ "DEVICE_DMA op=READ iova=0x1000 size=0\n",
+	  "t.case:7: DEVICE_DMA size= must be 1..4096 (the engine's buffer)" },
+	{ "DEVICE_DMA op=WRITE iova=0x1000 size=4097\n",
+	  "t.case:7: DEVICE_DMA size= must be 1..4096 (the engine's buffer)" },
+	{ "DEVICE_DMA iova=0x1000 size=16\n", "t.case:7: DEVICE_DMA needs op=, iova= and size=" },
+	{ "DEVICE_DMA op=READ iova=0xfffffffffffffff8 size=16\n",
+	  "t.case:7: DEVICE_DMA iova=+size= wraps" },
+	{ "buf a 4K ro filled\n", "t.case:7: only anon and huge buffers can be filled" },
+	{ "buf a 4K anon filled extra\n", "t.case:7: buf takes NAME SIZE [KIND] [filled]" },
+};
+
+START_TEST(bad_steps_refused)
+{
+	const struct bad_case *t = &bad[_i];
+	char text[512], err[256] = "";
+	struct vf_case *c;
+
+	snprintf(text, sizeof(text), HDR "%s", t->text);
+	c = vf_case_parse_string("t.case", text, err, sizeof(err));
+	ck_assert_msg(c == NULL, "accepted: %s", t->text);
+	ck_assert_str_eq(err, t->msg);
+}
+END_TEST
+
+START_TEST(good_steps_parse)
+{
+	char err[256] = "";
+	struct vf_case *c = vf_case_parse_string("t.case", HDR
+		"buf a 8K filled\nbuf h 2M huge filled\nGROUP_GET_DEVICE_FD\n"
+		"DEVICE_DMA op=READ iova=0x10000000 size=4K\n"
+		"DEVICE_DMA op=WRITE iova=0x10000001 size=1 device=0\n"
+		"expect fault=none wrote=a+0x1..0x1 completed=yes\n", err, sizeof(err));
+
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert(c->bufs[0].filled && c->bufs[1].filled);
+	ck_assert_int_eq(c->steps[c->n_steps - 1].op, VF_OP_DEVICE_DMA);
+	ck_assert_uint_eq(c->steps[c->n_steps - 1].val[VF_F_OP], VF_DMA_WRITE);
+	vf_case_free(c);
+}
+END_TEST
+
+/* The pattern a READ's sum depends on: never 0, below 0x80, another value on the next page. */
+START_TEST(fill_pattern)
+{
+	for (unsigned b = 0; b < 4; b++)
+		for (uint64_t off = 0; off < 3 * 4096; off++) {
+			uint8_t v = vf_buf_fill_byte(b, off);
+
+			ck_assert_uint_ne(v, 0);
+			ck_assert_uint_lt(v, 0x80);
+		}
+	ck_assert_uint_ne(vf_buf_fill_byte(0, 0), vf_buf_fill_byte(0, 4096));
+	ck_assert_uint_ne(vf_buf_fill_byte(0, 0), vf_buf_fill_byte(1, 0));
+}
+END_TEST
+
+static Suite *dma_suite(void)
+{
+	Suite *s = suite_create("dma");
+	TCase *tc = tcase_create("dma");
+
+	tcase_add_test(tc, fault_line_parsed);
+	tcase_add_test(tc, other_lines_are_not_faults);
+	tcase_add_loop_test(tc, bad_steps_refused, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, good_steps_parse);
+	tcase_add_test(tc, fill_pattern);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+VF_CHECK_MAIN(dma_suite)
