@@ -64,10 +64,10 @@ static enum page_fate translate(struct vfsim *s, struct vfsim_device *dev, uint6
 	if (vfio_device_iova_to_phys(s, dev, page, pte))
 		return PAGE_FAULT;
 	/*
-	 * intel-iommu's __domain_mapping() sets bit 0 (DMA_FL_PTE_PRESENT, the
-	 * same bit as a second-level PTE's read right) in every PTE, so a
-	 * WRITE-only mapping is readable too (measured); a READ-only one is
-	 * not writable.
+	 * 6.12's intel-iommu sets bit 0 (DMA_FL_PTE_PRESENT, also a second-level
+	 * PTE's read right) in every PTE (commit eea53c581688, "Remove WO
+	 * permissions on second-level paging entries"), so a WRITE-only mapping
+	 * is readable too (measured); a READ-only one is not writable.
 	 */
 	if (!(pte->prot & (write ? IOMMU_WRITE : IOMMU_READ | IOMMU_WRITE)))
 		return PAGE_FAULT;
