@@ -209,6 +209,22 @@ static int iommufd_dma_rw(struct vfsim *s, struct vfsim_container *c, struct vfs
 	return ret ? ret : iopt_access_rw(s, io, iova, buf, count, write);
 }
 
+/*
+ * A physical device bound here sits in the hwpt of the IOAS it attached to
+ * at its open, until its fd closes: neither UNSET_CONTAINER nor closing the
+ * group fd (both succeed with the device open) nor IOMMU_VFIO_IOAS moves it.
+ */
+static int iommufd_iova_to_phys(struct vfsim *s, struct vfsim_container *c,
+				struct vfsim_device *dev, uint64_t iova, struct vfsim_iopte *pte)
+{
+	struct ioas *io;
+
+	if (s->groups[dev->g].type != GROUP_IOMMU || access_ioas(s, c, dev, &io) ||
+	    !io->n_domains)
+		return -ENODEV;
+	return iopt_iova_to_phys(io, iova, pte);
+}
+
 static long check_extension(struct compat_ctx *cx, unsigned long type)
 {
 	struct ioas *io;
@@ -389,4 +405,5 @@ const struct vfsim_container_ops iommufd_container_ops = {
 	.pin_pages = iommufd_pin_pages,
 	.unpin_pages = iommufd_unpin_pages,
 	.dma_rw = iommufd_dma_rw,
+	.iova_to_phys = iommufd_iova_to_phys,
 };

@@ -265,6 +265,15 @@ static int container_dma_rw(struct vfsim *s, struct vfsim_container *c,
 	return c->iommu_driver->dma_rw(s, c->iommu_data, iova, buf, count, write);
 }
 
+/* The domain the container's driver attached the device's group to (none: no-IOMMU). */
+static int container_iova_to_phys(struct vfsim *s, struct vfsim_container *c,
+				  struct vfsim_device *dev, uint64_t iova, struct vfsim_iopte *pte)
+{
+	if (!c->iommu_driver || !c->iommu_driver->iova_to_phys)
+		return -ENODEV;
+	return c->iommu_driver->iova_to_phys(s, c->iommu_data, dev->g, iova, pte);
+}
+
 const struct vfsim_container_ops vfio_container_ops = {
 	.serves_group = true,
 	.release = container_release,
@@ -276,4 +285,5 @@ const struct vfsim_container_ops vfio_container_ops = {
 	.pin_pages = container_pin_pages,
 	.unpin_pages = container_unpin_pages,
 	.dma_rw = container_dma_rw,
+	.iova_to_phys = container_iova_to_phys,
 };

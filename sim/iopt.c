@@ -37,6 +37,22 @@ uint64_t iopt_pagesizes(const struct ioas *io)
 	return bm > io->iova_alignment ? bm : io->iova_alignment;
 }
 
+/* iommu_iova_to_phys() on the IOAS's domain: what a filled area put there. */
+int iopt_iova_to_phys(struct ioas *io, uint64_t iova, struct vfsim_iopte *pte)
+{
+	struct itree_node *n = itree_find(&io->areas, iova);
+	struct iopt_area *a;
+
+	if (!n)
+		return -ENOENT;
+	a = container_of(n, struct iopt_area, node);
+	if (!a->filled)
+		return -ENOENT;
+	pte->vaddr = a->pages->uptr + a->start_byte + (iova - n->first);
+	pte->prot = a->prot;
+	return 0;
+}
+
 static uint64_t area_pg_first(struct vfsim *s, const struct iopt_area *a)
 {
 	return a->start_byte / s->p.page_size;

@@ -11,10 +11,15 @@
 
 #define MTTY_UUID "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"
 
-/* Must match the QEMU machines of ref-kernel/ (and harness/lang/topology.c). */
+/*
+ * Must match the QEMU machines of ref-kernel/ (and harness/lang/topology.c).
+ * bridge: the conventional PCI bridge the group's devices sit behind; it
+ * takes ownership of their transactions, so the IOMMU sees its requester id.
+ */
 static const struct {
 	enum vfsim_group_type type;
 	const char *devs[VFSIM_MAX_DEVS];
+	const char *bridge;
 } topo_groups[][VFSIM_MAX_GROUPS] = {
 	[VFSIM_TOPO_VTD] = {
 		{ GROUP_IOMMU, { "0000:00:02.0" } },
@@ -24,7 +29,7 @@ static const struct {
 		{ GROUP_IOMMU, { "0000:00:02.0" } },
 	},
 	[VFSIM_TOPO_MULTI] = {
-		{ GROUP_IOMMU, { "0000:01:01.0", "0000:01:02.0" } },
+		{ GROUP_IOMMU, { "0000:01:01.0", "0000:01:02.0" }, "00:03.0" },
 		{ GROUP_IOMMU, { "0000:00:04.0" } },
 		{ GROUP_IOMMU, { "0000:00:05.0" } },
 	},
@@ -95,6 +100,11 @@ struct vfsim *vfsim_new(enum vfsim_topo t, const struct vfsim_params *p)
 			struct vfsim_device *dev = &gr->devs[gr->n_devs++];
 
 			dev->name = topo_groups[t][g].devs[d];
+			/* a PCI device's own requester id is its name without the domain */
+			if (topo_groups[t][g].bridge)
+				dev->requester = topo_groups[t][g].bridge;
+			else if (gr->type != GROUP_EMULATED)
+				dev->requester = dev->name + strlen("0000:");
 			dev->g = g;
 			dev->d = d;
 			/* the emulated group's device is the mtty: its driver probes it */
@@ -130,6 +140,9 @@ void vfsim_free(struct vfsim *s)
 	for (unsigned i = 0; i < VFSIM_MAX_PROCS; i++)
 		if (s->procs[i].used)
 			mem_clear(&s->procs[i]);
+	for (unsigned g = 0; g < s->n_groups; g++)
+		for (unsigned d = 0; d < s->groups[g].n_devs; d++)
+			free(s->groups[g].devs[d].dma_buf);
 	free(s);
 }
 

@@ -317,6 +317,20 @@ static int t1_driver_dma_rw(struct vfsim *s, void *data, uint64_t iova, void *bu
 	return t1_dma_rw(s, data, iova, buf, count, write);
 }
 
+/*
+ * The device's own DMA: every IOMMU group of the container is in the one
+ * domain (all share one VT-d here); an emulated group is in none.
+ */
+static int t1_driver_iova_to_phys(struct vfsim *s, void *data, unsigned g, uint64_t iova,
+				  struct vfsim_iopte *pte)
+{
+	struct t1_iommu *t = data;
+
+	if (s->groups[g].type != GROUP_IOMMU || !t->n_domain_groups)
+		return -ENODEV;
+	return t1_iova_to_phys(t, iova, pte);
+}
+
 /* vfio_iommu_driver_ops_type1 */
 const struct vfsim_iommu_driver_ops t1_driver_ops = {
 	.name = "vfio-iommu-type1",
@@ -330,4 +344,5 @@ const struct vfsim_iommu_driver_ops t1_driver_ops = {
 	.register_device = t1_register_device,
 	.unregister_device = t1_unregister_device,
 	.dma_rw = t1_driver_dma_rw,
+	.iova_to_phys = t1_driver_iova_to_phys,
 };

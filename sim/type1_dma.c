@@ -42,6 +42,7 @@ int t1_pin_dma(struct vfsim *s, struct t1_iommu *t, struct t1_dma *d)
 		return -r.err;
 	s->procs[d->proc].locked_vm += charge;
 	d->locked += charge;
+	d->pin_vaddr = d->vaddr;
 	return 0;
 }
 

@@ -27,6 +27,23 @@ struct t1_dma *t1_find_dma(struct t1_iommu *t, uint64_t start, uint64_t size)
 	return NULL;
 }
 
+/*
+ * What the domain holds at iova: a mapping pinned into it, at the pages it
+ * was pinned from. MAP_DMA with VFIO_DMA_MAP_FLAG_VADDR only changes where
+ * later pins would look; no IOMMU entry moves (measured: the device keeps
+ * reaching the first buffer).
+ */
+int t1_iova_to_phys(struct t1_iommu *t, uint64_t iova, struct vfsim_iopte *pte)
+{
+	struct t1_dma *d = t1_find_dma(t, iova, 1);
+
+	if (!d || !d->iommu_mapped)
+		return -ENOENT;
+	pte->vaddr = d->pin_vaddr + (iova - d->node.first);
+	pte->prot = d->prot;
+	return 0;
+}
+
 bool t1_iova_valid(const struct t1_iommu *t, uint64_t first, uint64_t last)
 {
 	if (!t->n_iova)

@@ -63,3 +63,20 @@ int vfio_dma_rw(struct vfsim *s, struct vfsim_device *dev, uint64_t iova, void *
 
 	return c ? c->ops->dma_rw(s, c, dev, iova, buf, count, write) : -EINVAL;
 }
+
+/*
+ * Not a vfio path in the kernel (the IOMMU walks its page table itself),
+ * but what that table holds is what the file serving the device's DMA
+ * put there, so that file answers: -ENODEV when the device is in none of
+ * its domains (then only the default DMA domain is left, which maps
+ * nothing at the IOVAs a case uses).
+ */
+int vfio_device_iova_to_phys(struct vfsim *s, struct vfsim_device *dev, uint64_t iova,
+			     struct vfsim_iopte *pte)
+{
+	struct vfsim_container *c = dma_file(s, dev);
+
+	if (!c || !c->ops->iova_to_phys)
+		return -ENODEV;
+	return c->ops->iova_to_phys(s, c, dev, iova, pte);
+}

@@ -66,6 +66,8 @@ struct vfsim_device_ops {
 
 struct vfsim_device {
 	const char *name;
+	const char *requester;		/* bus:dev.fn on its DMA (a bridge's, behind one) */
+	uint8_t *dma_buf;		/* edu's DMA buffer, NULL until its first transfer */
 	unsigned g, d;			/* its group and its index there */
 	unsigned open_count;
 	bool unbound;			/* not on its vfio driver: no vfio_device */
@@ -94,6 +96,7 @@ struct t1_dma {
 	int prot;
 	bool vaddr_invalid;
 	bool iommu_mapped;		/* pinned and in the domains */
+	uint64_t pin_vaddr;		/* where the pages in the domain were pinned from */
 	bool lock_cap;			/* CAP_IPC_LOCK when mapped */
 	int proc;			/* the task that mapped it */
 	uint64_t locked;		/* pages charged to the task's locked_vm */
@@ -210,12 +213,24 @@ struct compat_ctx {
 };
 
 /*
+ * What an IOMMU domain maps an IOVA to (iommu_iova_to_phys() and the PTE's
+ * rights): the address, in the memory pinned for it, that the IOVA's byte
+ * stands for, and IOMMU_READ (1) | IOMMU_WRITE (2).
+ */
+struct vfsim_iopte {
+	uint64_t vaddr;
+	int prot;
+};
+
+/*
  * The IOMMU driver of a legacy container, chosen at SET_IOMMU from the
  * registered ones (vfio_iommu_driver_ops of drivers/vfio/vfio.h): type1
  * (type1.c) and the no-IOMMU driver (container.c). data is what open()
  * gave; ioctl() with data NULL answers CHECK_EXTENSION before any open.
  * pin_pages, unpin_pages, register_device, unregister_device and dma_rw
- * may be NULL.
+ * may be NULL. iova_to_phys: what the IOMMU domain of group g holds at
+ * iova (0), nothing (-ENOENT), or g is in no domain of this driver
+ * (-ENODEV); NULL for a driver without domains.
  */
 struct vfsim_iommu_driver_ops {
 	const char *name;
@@ -230,6 +245,8 @@ struct vfsim_iommu_driver_ops {
 	void (*unregister_device)(struct vfsim *s, void *data, struct vfsim_device *dev);
 	int (*dma_rw)(struct vfsim *s, void *data, uint64_t iova, void *buf, uint64_t count,
 		      bool write);
+	int (*iova_to_phys)(struct vfsim *s, void *data, unsigned g, uint64_t iova,
+			    struct vfsim_iopte *pte);
 };
 
 /*
@@ -247,7 +264,9 @@ struct vfsim_iommu_driver_ops {
  *    unuse_device: its last close, on the group's container (legacy);
  *    unbind_device: its last close, on the file it bound to (iommufd);
  *  - pin_pages/unpin_pages/dma_rw: a vendor driver's vfio_pin_pages() etc.
- *    for dev, on the file serving its DMA (vfio_main.c picks it).
+ *    for dev, on the file serving its DMA (vfio_main.c picks it);
+ *  - iova_to_phys: what the IOMMU domain this file attached dev to maps at
+ *    iova, for the device's own DMA (0, -ENOENT, or -ENODEV: no domain).
  * serves_group: vfio_device_has_container(); a legacy container serves the
  * DMA of every device of its groups, an iommufd only of devices bound to it.
  */
@@ -269,6 +288,8 @@ struct vfsim_container_ops {
 			    uint64_t iova, uint64_t npage);
 	int (*dma_rw)(struct vfsim *s, struct vfsim_container *c, struct vfsim_device *dev,
 		      uint64_t iova, void *buf, uint64_t count, bool write);
+	int (*iova_to_phys)(struct vfsim *s, struct vfsim_container *c, struct vfsim_device *dev,
+			    uint64_t iova, struct vfsim_iopte *pte);
 };
 
 struct vfsim_container {
@@ -412,6 +433,8 @@ long vfio_pin_pages(struct vfsim *s, struct vfsim_device *dev, uint64_t iova, ui
 void vfio_unpin_pages(struct vfsim *s, struct vfsim_device *dev, uint64_t iova, uint64_t npage);
 int vfio_dma_rw(struct vfsim *s, struct vfsim_device *dev, uint64_t iova, void *buf,
 		uint64_t count, bool write);
+int vfio_device_iova_to_phys(struct vfsim *s, struct vfsim_device *dev, uint64_t iova,
+			     struct vfsim_iopte *pte);
 
 /* container.c and compat.c: the two kinds of container file */
 extern const struct vfsim_container_ops vfio_container_ops;
@@ -448,6 +471,7 @@ int t1_update_user_bitmap(uint64_t bitmap, const struct t1_iommu *t, struct t1_d
 /* type1_tree.c: lookups in the mapping tree */
 bool t1_iova_valid(const struct t1_iommu *t, uint64_t first, uint64_t last);
 struct t1_dma *t1_find_dma(struct t1_iommu *t, uint64_t iova, uint64_t size);
+int t1_iova_to_phys(struct t1_iommu *t, uint64_t iova, struct vfsim_iopte *pte);
 
 /* compat_info.c, iommufd.c: iommufd's ioctls below the compat layer */
 long compat_get_info(struct vfsim *s, struct compat_ctx *cx, void *arg);
@@ -485,6 +509,7 @@ int iopt_disable_large_pages(struct ioas *io);
 bool iopt_page_pinned(struct vfsim *s, struct ioas *io, struct iopt_area *self, uint64_t index);
 int iopt_update_pinned(struct vfsim *s, struct iopt_pages *pg, uint64_t npages, bool inc);
 uint64_t iopt_pagesizes(const struct ioas *io);
+int iopt_iova_to_phys(struct ioas *io, uint64_t iova, struct vfsim_iopte *pte);
 
 /* iopt_access.c: an emulated device's pins and copies (iommufd_access_*) */
 int iopt_access_pin(struct vfsim *s, struct ioas *io, uint64_t iova, uint64_t length,

@@ -2,8 +2,8 @@
 /*
  * The sim's layers meet only through ops tables: the vendor driver hears of
  * an unmap through its device's dma_unmap (type1's device list, iommufd's
- * access ops), and vfio_pin_pages() and vfio_dma_rw() reach the IOMMU
- * backend through the container's and the driver's ops. Each test swaps or
+ * access ops), and vfio_pin_pages(), vfio_dma_rw() and a device's own DMA
+ * reach the IOMMU backend through the container's and the driver's ops. Each test swaps or
  * NULLs a callback and checks that the behaviour follows the table, which
  * a direct call across the layers would not.
  */
@@ -174,6 +174,42 @@ START_TEST(type1_driver_ops_carry_pins_and_rw)
 }
 END_TEST
 
+/*
+ * A device's own DMA sees what the file serving it says its domain holds:
+ * without the container's (or type1's driver's) iova_to_phys the device is
+ * in no domain of that file, and every access faults.
+ */
+START_TEST(device_dma_asks_the_container_ops)
+{
+	struct rig r = rig_new(VFSIM_TOPO_VTD, pers[_i], 0, VFIO_TYPE1v2_IOMMU, true, NULL);
+	struct vfsim_container *c = r.s->handles[r.c - VFSIM_HANDLE_BASE].c;
+	struct vfsim_container_ops no_lookup = *c->ops;
+	struct vfsim_iommu_driver_ops no_domain;
+	struct vfsim_dma_fault f;
+	static uint8_t page[4096] __attribute__((aligned(4096)));
+
+	ck_assert_int_eq(vfsim_mem_add(r.s, (uintptr_t)page, sizeof(page), VFSIM_MEM_ANON), 0);
+	ck_assert_int_eq(rig_map(&r, IOVA, sizeof(page), (uintptr_t)page, RW), 0);
+	ck_assert_int_eq(vfsim_device_dma(r.s, r.dev, false, IOVA, 0, 16, &f), 0);
+	orig_cops = c->ops;
+	no_lookup.iova_to_phys = NULL;
+	c->ops = &no_lookup;
+	ck_assert_int_eq(vfsim_device_dma(r.s, r.dev, false, IOVA, 0, 16, &f), 1);
+	ck_assert_uint_eq(f.reason, 0x06);
+	c->ops = orig_cops;
+	if (pers[_i] == VFSIM_TYPE1) {
+		no_domain = *c->iommu_driver;
+		no_domain.iova_to_phys = NULL;
+		c->iommu_driver = &no_domain;
+		ck_assert_int_eq(vfsim_device_dma(r.s, r.dev, true, IOVA, 0, 16, &f), 1);
+		ck_assert_uint_eq(f.reason, 0x05);
+		c->iommu_driver = &t1_driver_ops;
+	}
+	ck_assert_int_eq(vfsim_device_dma(r.s, r.dev, true, IOVA, 0, 16, &f), 0);
+	vfsim_free(r.s);
+}
+END_TEST
+
 /* type1's device list holds only open devices with a dma_unmap callback. */
 START_TEST(type1_device_list)
 {
@@ -202,6 +238,7 @@ static Suite *ops_suite(void)
 	tcase_add_loop_test(tc, pins_go_through_the_container_ops, 0, 2);
 	tcase_add_test(tc, type1_driver_ops_carry_pins_and_rw);
 	tcase_add_test(tc, type1_device_list);
+	tcase_add_loop_test(tc, device_dma_asks_the_container_ops, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

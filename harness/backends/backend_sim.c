@@ -475,6 +475,33 @@ static long sim_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iova, 
 	return vfsim_mdev_dma(sp->sim, ops[op], iova, size, sum);
 }
 
+/*
+ * DEVICE_DMA: the sim's edu engine behind its VT-d (sim/device_dma.c). It
+ * always completes; the IOMMU's one fault record gives at most one fault.
+ */
+static int sim_device_dma(struct vf_ctx *ctx, int handle, bool write, uint64_t iova,
+			  uint32_t dev_off, uint32_t size, struct vf_dma_result *res)
+{
+	struct sim_priv *sp = ctx->priv;
+	struct vfsim_dma_fault f;
+	struct vf_dma_fault *out = &res->faults[0];
+	long ret = vfsim_device_dma(sp->sim, handle, write, iova, dev_off, size, &f);
+
+	memset(res, 0, sizeof(*res));
+	if (ret < 0)
+		return (int)ret;
+	res->completed = true;
+	if (!ret)
+		return 0;
+	res->n_faults = 1;
+	snprintf(out->type, sizeof(out->type), "%s", f.write ? "DMA Write" : "DMA Read");
+	snprintf(out->requester, sizeof(out->requester), "%s", f.requester);
+	out->addr = f.addr;
+	out->reason = f.reason;
+	snprintf(out->text, sizeof(out->text), "%s", f.text);
+	return 0;
+}
+
 #define SIM_COMMON_OPS \
 	.topo_missing = sim_topo_missing, \
 	.ioctl = sim_ioctl, \
@@ -493,7 +520,9 @@ static long sim_mdev_dma(struct vf_ctx *ctx, enum vf_mdev_op op, uint64_t iova, 
 	.proc_use = sim_proc_use, \
 	.proc_exit = sim_proc_exit, \
 	.mdev_dma = sim_mdev_dma, \
-	.caps = VF_BACKEND_IN_PROCESS | VF_BACKEND_PROCESSES | VF_BACKEND_MDEV_DMA
+	.device_dma = sim_device_dma, \
+	.caps = VF_BACKEND_IN_PROCESS | VF_BACKEND_PROCESSES | VF_BACKEND_MDEV_DMA | \
+		VF_BACKEND_DEVICE_DMA
 
 const struct vf_backend_ops vf_sim_type1_ops = {
 	.name = "sim-type1",

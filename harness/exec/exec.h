@@ -28,6 +28,8 @@ struct vf_exec {
 			int container, group[VF_MAX_GROUPS], containers[VF_MAX_CONTAINERS];
 			int device_fds[VF_MAX_DEVICE_FDS];
 			unsigned n_device_fds;
+			/* its scratch memory: what one makes after a fork is its alone */
+			struct vf_buf_inst probe, dma_page;
 		} slots;
 	} procs[VF_MAX_PROCS];
 	unsigned self;			/* which process this is: 0, or N in pN */

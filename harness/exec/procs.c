@@ -32,7 +32,7 @@ struct proc_carrier {
 	json_t *(*end)(struct vf_exec *ex, unsigned n);
 };
 
-/* The running process's handles into sl, and back. */
+/* The running process's handles and scratch buffers into sl, and back. */
 static void get_slots(const struct vf_exec *ex, struct vf_slots *sl)
 {
 	const struct vf_ctx *ctx = ex->ctx;
@@ -42,6 +42,8 @@ static void get_slots(const struct vf_exec *ex, struct vf_slots *sl)
 	memcpy(sl->containers, ctx->containers, sizeof(sl->containers));
 	memcpy(sl->device_fds, ex->device_fds, sizeof(sl->device_fds));
 	sl->n_device_fds = ex->n_device_fds;
+	sl->probe = ex->probe;
+	sl->dma_page = ex->dma_page;
 }
 
 static void put_slots(struct vf_exec *ex, const struct vf_slots *sl)
@@ -53,6 +55,8 @@ static void put_slots(struct vf_exec *ex, const struct vf_slots *sl)
 	memcpy(ctx->containers, sl->containers, sizeof(sl->containers));
 	memcpy(ex->device_fds, sl->device_fds, sizeof(sl->device_fds));
 	ex->n_device_fds = sl->n_device_fds;
+	ex->probe = sl->probe;
+	ex->dma_page = sl->dma_page;
 }
 
 /* Exchange the running process's handles with those kept in sl. */

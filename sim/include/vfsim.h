@@ -14,7 +14,10 @@
  *
  * Nothing here touches a real device or the real process: pointers passed
  * in ioctl arguments are read and written (the caller owns them), addresses
- * inside MAP_DMA are only looked up in the simulated address space.
+ * inside MAP_DMA are only looked up in the simulated address space. The one
+ * exception is a simulated device's DMA (vfsim_device_dma()): it moves the
+ * real memory at the addresses its mappings were pinned from, as the device
+ * would, so they must be real memory of this process.
  */
 #ifndef VFSIM_H
 #define VFSIM_H
@@ -107,6 +110,29 @@ void vfsim_get_creds(const struct vfsim *s, uint32_t *uid, bool *cap_ipc_lock,
 enum vfsim_mdev_op { VFSIM_MDEV_PIN, VFSIM_MDEV_UNPIN, VFSIM_MDEV_READ, VFSIM_MDEV_WRITE };
 long vfsim_mdev_dma(struct vfsim *s, enum vfsim_mdev_op op, uint64_t iova, uint64_t n,
 		    uint64_t *sum);
+
+/*
+ * A physical device's own DMA engine (QEMU's edu: a 4 KiB buffer, zero at
+ * power-on) moves len bytes between its buffer at dev_off and iova (len
+ * >= 1 and dev_off + len < 4096: QEMU 7.2's edu takes no more), as the
+ * IOMMU domain its device is attached to translates iova, page by page. write makes the device
+ * write memory (buffer to iova), else it reads memory into its buffer.
+ * device_handle is a handle GROUP_GET_DEVICE_FD returned. Returns 0 when
+ * the IOMMU reported no fault, 1 when it did (*fault is the first one: the
+ * emulated VT-d keeps one fault record), or -errno when the transfer could
+ * not be started: EBADF (no open device handle), EINVAL (a range the
+ * engine refuses), ENODEV (no DMA engine: the mtty), EOPNOTSUPP (a
+ * no-IOMMU device: its addresses are physical, which the sim has none of).
+ */
+struct vfsim_dma_fault {
+	bool write;		/* "DMA Write", else "DMA Read" */
+	char requester[8];	/* bus:dev.fn the IOMMU saw ("00:03.0": the bridge) */
+	uint64_t addr;		/* the faulting page */
+	unsigned reason;	/* VT-d fault reason: 0x04, 0x05, 0x06 */
+	const char *text;	/* intel-iommu's words for it */
+};
+long vfsim_device_dma(struct vfsim *s, int device_handle, bool write, uint64_t iova,
+		      uint32_t dev_off, uint32_t len, struct vfsim_dma_fault *fault);
 
 /* Handles: small positive integers, like fds. Negative returns are -errno. */
 int vfsim_open_container(struct vfsim *s, enum vfsim_personality pers);
