@@ -75,6 +75,13 @@ struct vf_call vf_do_ioctl(struct vf_exec *ex, int handle, unsigned long req, vo
 }
 
 /* The container a step addresses: c0 unless it says container=cN. */
+json_t *vf_json_errno(int err)
+{
+	const char *n = vf_errno_name(err);
+
+	return n ? json_string(n) : json_integer(err);
+}
+
 int vf_chandle(struct vf_exec *ex, const struct vf_step *s)
 {
 	return *vf_container_slot(ex->ctx, (unsigned)s->val[VF_F_CONTAINER]);

@@ -21,6 +21,8 @@
 struct vf_call vf_do_ioctl(struct vf_exec *ex, int handle, unsigned long req, void *arg);
 /* The container a step addresses: c0 unless it says container=cN. */
 int vf_chandle(struct vf_exec *ex, const struct vf_step *s);
+/* An errno for an observation: its name, or the number when it has none. */
+json_t *vf_json_errno(int err);
 /* The step's vaddr= as an address of this process (marks out.vaddr_unavailable). */
 uint64_t vf_vaddr_of(struct vf_exec *ex, const struct vf_step *s, json_t *out);
 

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "lang/fnv.h"
 #include "backends/backend.h"
 #include "results/diff.h"
 #include "fuzz/fuzz.h"
@@ -54,15 +55,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h;
 }
 
 /*
@@ -279,7 +271,7 @@ static void finding(struct fuzz *f, struct fz_seq *q, uint64_t index, const char
 	for (unsigned i = 0; i < q->n_step; i++)
 		after += !!q->step[i][0];
 	snprintf(name, sizeof(name), "fuzz.%s.%s.%08llx", f->be[0]->name, f->be[1]->name,
-		 (unsigned long long)(fnv1a(sig) & 0xffffffff));
+		 (unsigned long long)(vf_fnv1a(VF_FNV1A_INIT, sig, strlen(sig)) & 0xffffffff));
 	snprintf(comment, sizeof(comment),
 		 "# Found by vfconform fuzz --backends %s,%s --seed %llu --steps %u: sequence %llu,\n"
 		 "# shrunk from %u to %u steps. First difference (%s | %s):\n#   %.600s\n",

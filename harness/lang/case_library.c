@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "lang/fnv.h"
 #include "lang/case.h"
 
 struct path_list {
@@ -80,18 +81,6 @@ static int cmp_case(const void *a, const void *b)
 	return strcmp((*(struct vf_case *const *)a)->name, (*(struct vf_case *const *)b)->name);
 }
 
-/* FNV-1a: a stable fingerprint of the library, not a security measure. */
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 static uint64_t hash_file(uint64_t h, const char *path)
 {
 	char buf[8192];
@@ -101,11 +90,11 @@ static uint64_t hash_file(uint64_t h, const char *path)
 
 	/* the base name, so the same library hashes alike wherever it lives */
 	base = base ? base + 1 : path;
-	h = fnv1a(h, base, strlen(base) + 1);
+	h = vf_fnv1a(h, base, strlen(base) + 1);
 	if (!f)
 		return h;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		h = fnv1a(h, buf, n);
+		h = vf_fnv1a(h, buf, n);
 	fclose(f);
 	return h;
 }
@@ -117,7 +106,7 @@ int vf_library_load(struct vf_library *lib, char *const *paths, unsigned n_paths
 	char err[600];
 
 	memset(lib, 0, sizeof(*lib));
-	lib->hash = 0xcbf29ce484222325ull;
+	lib->hash = VF_FNV1A_INIT;
 	for (unsigned i = 0; i < n_paths; i++)
 		errors += collect(&l, paths[i], true);
 	qsort(l.v, l.n, sizeof(*l.v), cmp_str);

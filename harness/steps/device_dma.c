@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/vfio.h>
+#include "lang/fnv.h"
 #include "exec/step_api.h"
 #include "fuzz/fuzz_gen.h"
 #include "steps/step_kind.h"
@@ -33,15 +34,6 @@
 static uint8_t write_byte(unsigned line, uint32_t off)
 {
 	return (uint8_t)(0x80 | ((off * 29 + line * 37) % 128));
-}
-
-static uint64_t fnv1a(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
 }
 
 /* The staging page in the container for the step's transfers; 0 or an errno. */
@@ -105,13 +97,6 @@ static int main_transfer(struct vf_exec *ex, int dev, bool write,
 	return 0;
 }
 
-static json_t *errno_json(int err)
-{
-	const char *n = vf_errno_name(err);
-
-	return n ? json_string(n) : json_integer(err);
-}
-
 static void record_faults(const struct vf_dma_result *r, json_t *out)
 {
 	json_t *list;
@@ -144,7 +129,7 @@ static void record_readback(const uint8_t *p, uint32_t size, json_t *out)
 
 	for (uint32_t i = 0; i < size; i++)
 		sum += p[i];
-	snprintf(hex, sizeof(hex), "0x%016llx", (unsigned long long)fnv1a(p, size));
+	snprintf(hex, sizeof(hex), "0x%016llx", (unsigned long long)vf_fnv1a(VF_FNV1A_INIT, p, size));
 	json_object_set_new(out, "sum", json_integer((json_int_t)sum));
 	json_object_set_new(out, "digest", json_string(hex));
 }
@@ -246,7 +231,7 @@ static struct vf_call exec_device_dma(struct vf_exec *ex, const struct vf_step *
 	stage_err = map_err;
 	if (stage_err && write) {
 		/* what the device would write is not known: it is not asked to */
-		json_object_set_new(out, "staging", errno_json(stage_err));
+		json_object_set_new(out, "staging", vf_json_errno(stage_err));
 		return (struct vf_call){ 0, 0 };
 	}
 	if (write)
@@ -278,7 +263,7 @@ static struct vf_call exec_device_dma(struct vf_exec *ex, const struct vf_step *
 		return (struct vf_call){ -1, err };
 	record_faults(&all, out);
 	if (stage_err)
-		json_object_set_new(out, "staging", errno_json(stage_err));
+		json_object_set_new(out, "staging", vf_json_errno(stage_err));
 	else if (!write)
 		record_readback(page, size, out);
 	return (struct vf_call){ 0, 0 };

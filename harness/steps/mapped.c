@@ -38,11 +38,9 @@ static void probe_flush(struct probe *p)
 		json_array_append_new(p->mapped, pair);
 	} else {
 		json_t *o = json_object();
-		const char *n = vf_errno_name(p->run_err);
-
 		json_object_set_new(o, "first", vf_json_hex(p->run_first));
 		json_object_set_new(o, "last", vf_json_hex(p->run_last));
-		json_object_set_new(o, "errno", n ? json_string(n) : json_integer(p->run_err));
+		json_object_set_new(o, "errno", vf_json_errno(p->run_err));
 		json_array_append_new(p->other, o);
 	}
 	p->run_err = -1;
