@@ -6,7 +6,7 @@
 # backends in the guest and bring the results and gcov data back; a case that kills the
 # guest is recorded as crashed and its backend booted again without it.
 #
-# usage: library.sh BOOT        BOOT is iommu or noiommu
+# usage: library.sh BOOT        BOOT is a boot of ref-kernel/lib/runs.sh (BOOT_DRIVER)
 #
 # Environment: VFCONFORM_BACKENDS, the backends to run (kernel-type1 kernel-compat);
 # VFCONFORM_EDU_BREAK, edu's engine broken on purpose (harness/backends/edu_dma.h); the rest
@@ -22,7 +22,7 @@ WHO="boot-library"
 # shellcheck source=ref-kernel/lib/runs.sh
 . ref-kernel/lib/runs.sh
 
-[ $# -eq 1 ] || die "usage: library.sh iommu|noiommu"
+[ $# -eq 1 ] || die "usage: library.sh BOOT (${!BOOT_DRIVER[*]})"
 boot_topology "$1"
 read -r -a BACKENDS <<< "${VFCONFORM_BACKENDS:-kernel-type1 kernel-compat}"
 # tests/dma-break.sh breaks edu's DMA engine on purpose; the guest's runner reads this.
