@@ -10,7 +10,18 @@ UAPI		:= $(BUILD)/uapi
 UAPI_STAMP	:= $(UAPI)/.stamp
 VFCONFORM	:= $(BUILD)/vfconform
 VFCONFORM_GUEST	:= $(BUILD)/guest/vfconform
-FIXTURES	:= fixtures/kernel-$(KVER)
+# The IOMMU-driver matrix (ref-kernel/lib/runs.sh boots one per driver): DRIVER selects the
+# driver of kernel-run, fixtures, report-kernel and gate-kernel. intel-iommu is the reference:
+# its fixtures (with the noiommu boot's cases) are fixtures/kernel-6.12/ itself, every other
+# driver's are fixtures/kernel-6.12/DRIVER/.
+DRIVERS		:= intel-iommu amd-iommu virtio-iommu
+DRIVER		?= intel-iommu
+ifeq ($(filter $(DRIVER),$(DRIVERS)),)
+$(error DRIVER=$(DRIVER) is not one of: $(DRIVERS))
+endif
+DRIVER_SUFFIX	:= $(if $(filter-out intel-iommu,$(DRIVER)),/$(DRIVER))
+FIXTURES_REF	:= fixtures/kernel-$(KVER)
+FIXTURES	:= $(FIXTURES_REF)$(DRIVER_SUFFIX)
 
 CC		?= gcc
 WARN		:= -Wall -Wextra -Wno-sign-compare -Wno-missing-field-initializers
@@ -122,11 +133,12 @@ check: $(VFCONFORM)
 report: $(VFCONFORM)
 	@bash tests/report.sh
 
-# Re-record the fixtures from a fresh kernel run (review the git diff afterwards).
+# Re-record the fixtures from a fresh kernel run (review the git diff afterwards); DRIVER=
+# records another driver's.
 fixtures: kernel-run
 	@mkdir -p $(FIXTURES)
 	@for b in type1 compat; do cp $(KRUN)/$$b.json $(FIXTURES)/$$b.json; done
-	@echo "fixtures: $(FIXTURES)/type1.json $(FIXTURES)/compat.json recorded"
+	@echo "fixtures: $(FIXTURES)/type1.json $(FIXTURES)/compat.json recorded ($(DRIVER))"
 
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/tests $(VFCONFORM)

@@ -4,8 +4,9 @@
 # make kernel-run: every boot configuration through ref-kernel/boot/library.sh, then one
 # observation file per backend merged over the boots (and their retries), and a short summary.
 #
-# Environment: KOBJ, KRUN, VFCONFORM_GUEST as for boot/library.sh; VFCONFORM, the host runner
-# (build/vfconform) whose "merge" command joins the per-boot files.
+# Environment: KOBJ, KRUN, VFCONFORM_GUEST as for boot/library.sh; KBOOTS, the boots
+# ("iommu noiommu": intel-iommu's); VFCONFORM, the host runner (build/vfconform) whose
+# "merge" command joins the per-boot files.
 
 set -euo pipefail
 
@@ -15,7 +16,8 @@ KRUN=${KRUN:-build/kernel-run}
 VFCONFORM=${VFCONFORM:-build/vfconform}
 export KRUN
 
-BOOTS=(iommu noiommu)
+# the boots of one driver (ref-kernel/lib/runs.sh BOOT_DRIVER); kernel.mk passes DRIVER's
+read -r -a BOOTS <<< "${KBOOTS:-iommu noiommu}"
 declare -A MERGED=([kernel-type1]=type1.json [kernel-compat]=compat.json)
 
 status=0

@@ -19,8 +19,11 @@ KPATCHES := $(sort $(wildcard ref-kernel/patches/*.patch))
 KPSRC := $(BUILD)/linux-probe-6.12
 KPSRC_STAMP := $(KPSRC)/.vfconform-patched
 KFRAG := ref-kernel/config.fragment
-KRUN ?= $(BUILD)/kernel-run
-KCOV := $(BUILD)/coverage
+# One driver's run (DRIVER, top Makefile): intel-iommu's boots are the VT-d one and the
+# no-IOMMU one; every other driver has its IOMMU boot alone (no-IOMMU has no driver).
+KBOOTS := $(if $(DRIVER_SUFFIX),$(DRIVER),iommu noiommu)
+KRUN ?= $(BUILD)/kernel-run$(subst /,-,$(DRIVER_SUFFIX))
+KCOV := $(BUILD)/coverage$(subst /,-,$(DRIVER_SUFFIX))
 KSRC_STAMP := $(KSRC)/.vfconform-unpacked
 # Only these are profiled (MAKEFILE:VARIABLE, the variable set to y in that Makefile);
 # GCOV_PROFILE_ALL would slow both build and guest. vfio and iommufd are the code under
@@ -87,8 +90,8 @@ $(KPSRC_STAMP): $(KSRC_STAMP) $(KPATCHES)
 	fi
 
 kernel-run: kernel $(VFCONFORM) $(VFCONFORM_GUEST)
-	KOBJ=$(KOBJ) KRUN=$(KRUN) VFCONFORM=$(VFCONFORM) VFCONFORM_GUEST=$(VFCONFORM_GUEST) \
-		bash ref-kernel/kernel-run.sh
+	KOBJ=$(KOBJ) KRUN=$(KRUN) KBOOTS="$(KBOOTS)" VFCONFORM=$(VFCONFORM) \
+		VFCONFORM_GUEST=$(VFCONFORM_GUEST) bash ref-kernel/kernel-run.sh
 
 # Reads the last kernel run; with both goals on one command line, it waits for it.
 coverage: $(filter kernel-run,$(MAKECMDGOALS))

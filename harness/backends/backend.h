@@ -55,7 +55,7 @@ struct vf_dma_fault {
 	char type[32];			/* "DMA Read", "DMA Write" */
 	char requester[16];		/* bus:dev.fn the IOMMU saw ("00:03.0": a bridge) */
 	uint64_t addr;			/* the faulting address (page) */
-	unsigned reason;		/* the driver's fault reason code */
+	char reason[16];		/* the driver's fault reason: "0x06", "page" */
 	char text[80];			/* the driver's words for it */
 };
 

@@ -497,7 +497,7 @@ static int sim_device_dma(struct vf_ctx *ctx, int handle, bool write, uint64_t i
 	snprintf(out->type, sizeof(out->type), "%s", f.write ? "DMA Write" : "DMA Read");
 	snprintf(out->requester, sizeof(out->requester), "%s", f.requester);
 	out->addr = f.addr;
-	out->reason = f.reason;
+	snprintf(out->reason, sizeof(out->reason), "0x%02x", f.reason);
 	snprintf(out->text, sizeof(out->text), "%s", f.text);
 	return 0;
 }

@@ -1,20 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * IOMMU faults from the kernel log. intel-iommu's fault interrupt handler
- * (dmar_fault() in drivers/iommu/intel/dmar.c) prints one line per fault
- * record:
- *
- *   DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x10000000
- *         [fault reason 0x06] PTE Read access is not set
- *
- * after "DMAR: DRHD: handling fault status reg N", both through one
- * ratelimit state of 10 calls per 5 s (three for a fault). A transfer's faults are the
- * lines logged between its start and its end (only the runner makes a
- * device DMA, one transfer at a time: every fault of that time is the
- * transfer's, reported with the requester the IOMMU saw, which for a device
- * behind a PCI bridge is the bridge); the fault
- * interrupt count in /proc/interrupts says how many handler runs to wait
- * for, so a late line cannot leak into the next step.
+ * IOMMU faults from the kernel log, in the words of the driver the running
+ * system has (fault_formats.c: intel-iommu's dmar_fault(), virtio-iommu's
+ * viommu_fault_handler(), ...), each printed through a ratelimit state of 10
+ * calls per 5 s. A transfer's faults are the lines logged between its start
+ * and its end (only the runner makes a device DMA, one transfer at a time:
+ * every fault of that time is the transfer's, reported with the requester
+ * the IOMMU saw, which for a device behind a PCI bridge is the bridge); the
+ * fault interrupt count in /proc/interrupts says how many handler runs to
+ * wait for, so a late line cannot leak into the next step.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "backends/fault_formats.h"
 #include "backends/iommu_faults.h"
 
 #define RATELIMIT_US		5000000ull	/* DEFAULT_RATELIMIT_INTERVAL */
@@ -43,10 +38,10 @@
 
 /* the ratelimit calls the lines show (log clock, newest last), and the handler runs seen */
 static struct {
+	const struct vf_fault_format *fmt;	/* NULL: no IOMMU driver this knows */
 	unsigned long long call_us[CALLS_KEPT];
 	unsigned n_calls;
 	unsigned handler_runs;
-	unsigned records;
 	unsigned long irqs;
 } rl;
 
@@ -60,10 +55,16 @@ static unsigned long long now_us(void)
 
 int vf_faults_open(void)
 {
+	rl.fmt = vf_fault_format_detect("/sys/class/iommu");
 	return open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
-/* The interrupts of every dmar fault vector, summed over CPUs. */
+const char *vf_faults_driver(void)
+{
+	return rl.fmt ? rl.fmt->driver : NULL;
+}
+
+/* The interrupts of the driver's fault vectors, summed over CPUs. */
 static unsigned long fault_irqs(void)
 {
 	FILE *f = fopen("/proc/interrupts", "re");
@@ -75,7 +76,7 @@ static unsigned long fault_irqs(void)
 	while (fgets(line, sizeof(line), f)) {
 		char *p = strchr(line, ':');
 
-		if (!p || !strstr(line, "DMAR-MSI"))
+		if (!p || !strstr(p, rl.fmt->irq))
 			continue;
 		for (p++;;) {
 			char *end;
@@ -89,12 +90,6 @@ static unsigned long fault_irqs(void)
 	}
 	fclose(f);
 	return sum;
-}
-
-static bool counts_against_limit(const char *msg)
-{
-	return !strncmp(msg, "DMAR: DRHD: handling fault status", 33) ||
-	       !strncmp(msg, "DMAR: [", 7);
 }
 
 /* One record: its timestamp and message; 0 at the end, -1 on a gap (overwritten). */
@@ -116,11 +111,7 @@ static int read_record(int fd, unsigned long long *ts, char **msg, char *buf, si
 	return 1;
 }
 
-/*
- * dmar_fault() asks the ratelimit once for its status line, once per fault
- * record and once more for the loop's last turn, which finds no record:
- * a handler line stands for two calls, a record line for one.
- */
+/* One ratelimit call at ts (the log's clock). */
 static void add_call(unsigned long long ts)
 {
 	if (rl.n_calls == CALLS_KEPT)
@@ -130,24 +121,20 @@ static void add_call(unsigned long long ts)
 
 static void account(unsigned long long ts, const char *msg)
 {
-	bool handler = !strncmp(msg, "DMAR: DRHD:", 11);
+	struct vf_fault_line l = rl.fmt->classify(msg);
 
-	if (!counts_against_limit(msg))
-		return;
-	add_call(ts);
-	if (handler)
+	for (unsigned i = 0; i < l.calls; i++)
 		add_call(ts);
-	rl.handler_runs += handler;
-	rl.records += !handler;
+	rl.handler_runs += l.handler_run;
 }
 
 /*
- * When, in the log's clock, one more fault (three calls) fits: the first
+ * When, in the log's clock, one more fault (calls_per_fault calls) fits: the first
  * time from which at most BURST - 3 of the calls lie in the last span.
  */
 static unsigned long long room_at(unsigned long long now)
 {
-	unsigned keep = RATELIMIT_BURST - 3, in = 0, i;
+	unsigned keep = RATELIMIT_BURST - rl.fmt->calls_per_fault, in = 0, i;
 
 	for (i = rl.n_calls; i > 0 && rl.call_us[i - 1] + RATELIMIT_SPAN_US > now; i--)
 		in++;
@@ -202,7 +189,7 @@ void vf_faults_begin(int fd)
 	unsigned long long ts, now;
 	int r;
 
-	if (fd < 0)
+	if (fd < 0 || !rl.fmt)
 		return;
 	while ((r = read_record(fd, &ts, &msg, buf, sizeof(buf))) != 0)
 		if (r > 0)
@@ -222,39 +209,15 @@ void vf_faults_begin(int fd)
 	rl.irqs = fault_irqs();
 }
 
-bool vf_fault_parse(const char *msg, struct vf_dma_fault *f)
-{
-	unsigned bus, dev, fn, reason;
-	unsigned long long addr;
-	char type[32];
-	int off = 0;
-
-	memset(f, 0, sizeof(*f));
-	if (sscanf(msg, "DMAR: [%31[^]]] Request device [%x:%x.%x] fault addr 0x%llx "
-			"[fault reason 0x%x] %n", type, &bus, &dev, &fn, &addr, &reason, &off) != 6 ||
-	    !off)
-		return false;
-	/* "DMA Read NO_PASID": the PASID part is not the fault's */
-	if (strstr(type, " NO_PASID"))
-		*strstr(type, " NO_PASID") = 0;
-	snprintf(f->type, sizeof(f->type), "%s", type);
-	snprintf(f->requester, sizeof(f->requester), "%02x:%02x.%x", bus & 0xff, dev & 0x1f,
-		 fn & 7);
-	f->addr = addr;
-	f->reason = reason;
-	snprintf(f->text, sizeof(f->text), "%s", msg + off);
-	return true;
-}
-
 void vf_faults_collect(int fd, struct vf_dma_result *res)
 {
 	unsigned long long deadline, ts;
-	unsigned runs_before = rl.handler_runs, records_before = rl.records;
+	unsigned runs_before = rl.handler_runs, records = 0;
 	unsigned long irqs;
 	char buf[8192], *msg;
 	int r;
 
-	if (fd < 0)
+	if (fd < 0 || !rl.fmt)
 		return;
 	usleep(SETTLE_US);
 	irqs = fault_irqs();
@@ -268,8 +231,9 @@ void vf_faults_collect(int fd, struct vf_dma_result *res)
 				continue;
 			}
 			account(ts, msg);
-			if (!vf_fault_parse(msg, &f))
+			if (!rl.fmt->parse(msg, &f))
 				continue;
+			records++;
 			clock_learn(ts);
 			if (res->n_faults < VF_DMA_MAX_FAULTS)
 				res->faults[res->n_faults++] = f;
@@ -283,6 +247,6 @@ void vf_faults_collect(int fd, struct vf_dma_result *res)
 	}
 	/* a handler run prints at least one record unless the limit ate it */
 	if (rl.handler_runs - runs_before < irqs - rl.irqs ||
-	    rl.records - records_before < rl.handler_runs - runs_before)
+	    records < rl.handler_runs - runs_before)
 		res->faults_lost = true;
 }

@@ -8,13 +8,16 @@
 
 #include "backends/backend.h"
 
-/* The log reader: opened while still privileged (CAP_SYSLOG), read after. */
+/*
+ * The log reader: opened while still privileged (CAP_SYSLOG), read after; the
+ * running system's IOMMU driver is found here too (fault_formats.h).
+ */
 int vf_faults_open(void);
 /*
- * Before a transfer: consume what the log holds, and when the driver's
- * fault printing is rate limited (intel-iommu's dmar_fault: 10 messages in
- * 5 s, three calls per fault), wait until one more fault would be printed, so that
- * no fault of the transfer goes unreported.
+ * Before a transfer: consume what the log holds, and since the driver's
+ * fault printing is rate limited (10 messages in 5 s; intel-iommu's
+ * dmar_fault makes three calls per fault), wait until one more fault would
+ * be printed, so that no fault of the transfer goes unreported.
  */
 void vf_faults_begin(int fd);
 /*
@@ -22,7 +25,7 @@ void vf_faults_begin(int fd);
  * every fault interrupt of the transfer to have printed.
  */
 void vf_faults_collect(int fd, struct vf_dma_result *res);
-/* One log message parsed as an IOMMU fault; false when it is not one. */
-bool vf_fault_parse(const char *msg, struct vf_dma_fault *f);
+/* The driver whose fault lines are read (fault_formats.c), or NULL when none is known. */
+const char *vf_faults_driver(void);
 
 #endif

@@ -100,19 +100,18 @@ static int main_transfer(struct vf_exec *ex, int dev, bool write,
 static void record_faults(const struct vf_dma_result *r, json_t *out)
 {
 	json_t *list;
-	char reason[8], line[160];
+	char line[160];
 
 	json_object_set_new(out, "completed", json_string(r->completed ? "yes" : "no"));
 	if (!r->n_faults) {
 		json_object_set_new(out, "fault", json_string("none"));
 	} else {
-		snprintf(reason, sizeof(reason), "0x%02x", r->faults[0].reason);
-		json_object_set_new(out, "fault", json_string(reason));
+		json_object_set_new(out, "fault", json_string(r->faults[0].reason));
 		list = json_array();
 		for (unsigned i = 0; i < r->n_faults; i++) {
 			const struct vf_dma_fault *f = &r->faults[i];
 
-			snprintf(line, sizeof(line), "%s [%s] 0x%llx: 0x%02x %s", f->type,
+			snprintf(line, sizeof(line), "%s [%s] 0x%llx: %s %s", f->type,
 				 f->requester, (unsigned long long)f->addr, f->reason, f->text);
 			json_array_append_new(list, json_string(line));
 		}
